@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from './adapters/sqlite/database.js';
+import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { ROLES, type Role } from './ports/api-key-store.js';
+import { createApiKeyService } from './services/api-key-service.js';
+
+const USAGE = `usage: switchboard-cli keys create --name NAME [--role admin|supervisor|agent]
+       switchboard-cli keys list
+       switchboard-cli keys revoke ID
+Uses the same configuration as the server (SWITCHBOARD_DATA_DIR, or SWITCHBOARD_CONFIG).`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, role: { type: 'string', default: 'admin' }, quiet: { type: 'boolean', short: 'q' } },
+  });
+  const [area, action, arg] = positionals;
+  if (area !== 'keys' || !action) fail(USAGE);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    fail(err instanceof ConfigError ? err.message : String(err));
+  }
+  const db = openDatabase(join(config.dataDir, 'switchboard.db'));
+  const keys = createApiKeyService(createSqliteApiKeyStore(db));
+  switch (action) {
+    case 'create': {
+      const role = values.role as Role;
+      if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
+      const { key, record } = keys.create(values.name ?? `${role} key`, role, Date.now());
+      if (values.quiet) process.stdout.write(`${key}\n`);
+      else process.stdout.write(`created ${record.role} key '${record.name}' (id ${record.id})\n${key}\nStore it now: it is not shown again.\n`);
+      break;
+    }
+    case 'list':
+      for (const k of keys.list()) {
+        process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix}…  ${k.name}${k.revokedAt ? '  (revoked)' : ''}\n`);
+      }
+      break;
+    case 'revoke':
+      if (!arg) fail(USAGE);
+      if (!keys.revoke(arg, Date.now())) fail(`no active key with id ${arg}`);
+      process.stdout.write(`revoked ${arg}\n`);
+      break;
+    default:
+      fail(USAGE);
+  }
+  db.close();
+}
+
+main(process.argv.slice(2));

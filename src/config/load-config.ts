@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { Value } from 'typebox/value';
+import { ConfigSchema, type Config } from './config-schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_PREFIX = 'SWITCHBOARD_';
+
+export function envName(key: string): string {
+  return ENV_PREFIX + key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+// The only reader of process.env in the server: everything else receives a typed Config.
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  let fromFile: Record<string, unknown> = {};
+  const file = env[`${ENV_PREFIX}CONFIG`];
+  if (file) {
+    try {
+      const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = parsed as Record<string, unknown>;
+      else problems.push(`${file}: expected a mapping of config keys`);
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+
+  const raw: Record<string, unknown> = { ...fromFile };
+  const props = ConfigSchema.properties as Record<string, { type?: string }>;
+  for (const [key, schema] of Object.entries(props)) {
+    const value = env[envName(key)];
+    if (value === undefined || value === '') continue;
+    raw[key] = schema.type === 'integer' ? coerceInteger(value) : value;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(key in props)) problems.push(`unknown key '${key}'${key in fromFile ? ` in ${file}` : ''}`);
+  }
+
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
+  for (const error of Value.Errors(ConfigSchema, withDefaults)) {
+    const key = error.instancePath.replace(/^\//, '');
+    // Unknown keys are reported above with their source; a union's per-branch errors add nothing.
+    if (['additionalProperties', 'boolean', 'const'].includes(error.keyword)) continue;
+    const allowed = unionValues(key);
+    const message = error.keyword === 'anyOf' && allowed ? `must be one of ${allowed.join(', ')}` : error.message;
+    problems.push(`${key} (${envName(key)}): ${message}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return withDefaults as Config;
+}
+
+function unionValues(key: string): string[] | undefined {
+  const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const?: unknown }[] }>)[key];
+  return schema?.anyOf?.map((branch) => String(branch.const));
+}
+
+function coerceInteger(value: string): number | string {
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}

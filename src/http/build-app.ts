@@ -1,0 +1,51 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { CallStore } from '../ports/call-store.js';
+import type { ApiKeyService } from '../services/api-key-service.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { apiKeyRoutes } from './routes/api-keys/index.js';
+import { callRoutes } from './routes/calls/index.js';
+import { healthRoutes, type HealthDeps } from './routes/health/index.js';
+import { ErrorSchema } from './schemas.js';
+
+export interface AppDeps {
+  logger: Logger;
+  calls: CallStore;
+  keys: ApiKeyService;
+  health: HealthDeps;
+  now: () => number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorSchema);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Switchboard API', version: deps.health.version, description: 'Call center server on Asterisk 22 (ARI).' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer sbk_...' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, deps.keys, deps.now);
+
+  await app.register(healthRoutes(deps.health), { prefix: '/api/v1' });
+  await app.register(callRoutes(deps.calls), { prefix: '/api/v1' });
+  await app.register(apiKeyRoutes(deps.keys, deps.now), { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { createAriHttp } from './adapters/ari/ari-http.js';
+import { startAriEventSocket } from './adapters/ari/ari-event-socket.js';
+import { mapAriEvent } from './adapters/ari/ari-event-mapper.js';
+import { createAriTelephony } from './adapters/ari/ari-telephony.js';
+import { createFlowCatalog } from './adapters/flows/flow-catalog.js';
+import { databaseOk, openDatabase } from './adapters/sqlite/database.js';
+import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
+import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { buildApp } from './http/build-app.js';
+import { createApiKeyService } from './services/api-key-service.js';
+import { createCallRuntime } from './services/call-runtime.js';
+import { VERSION } from './version.js';
+
+// The composition root: config → adapters → services → HTTP → listen. Nothing else wires
+// concrete things together.
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'switchboard' } });
+  const now = () => Date.now();
+  const startedAt = now();
+
+  const flows = createFlowCatalog(config.flowsDir);
+  for (const p of flows.reload()) logger.error({ file: p.file }, `flow rejected: ${p.file}:${p.line}:${p.col}: ${p.message}`);
+  logger.info({ flows: flows.list().map((f) => f.id) }, 'flows loaded');
+
+  const db = openDatabase(join(config.dataDir, 'switchboard.db'));
+  const calls = createSqliteCallStore(db);
+  const keys = createApiKeyService(createSqliteApiKeyStore(db));
+
+  const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
+  const telephony = createAriTelephony(request, config.ariApp);
+  const runtime = createCallRuntime({
+    telephony,
+    store: calls,
+    flows,
+    entryFlow: config.entryFlow,
+    fallbackContext: config.fallbackContext,
+    now,
+    logger,
+  });
+
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  const reconcile = () => {
+    if (reconcileTimer) clearTimeout(reconcileTimer);
+    reconcileTimer = null;
+    runtime.reconcile().catch((err: unknown) => {
+      logger.warn({ err }, 'calls: reconcile failed; retrying in 2 s');
+      reconcileTimer = setTimeout(reconcile, 2_000);
+    });
+  };
+  const socket = startAriEventSocket(
+    { url: config.ariUrl, user: config.ariUser, password: config.ariPassword, app: config.ariApp, logger },
+    {
+      onEvent: (event) => {
+        const mapped = mapAriEvent(event, now());
+        if (mapped) runtime.handle(mapped);
+      },
+      onConnected: () => reconcile(),
+      onDisconnected: () => undefined,
+    },
+  );
+
+  const app = await buildApp({
+    logger,
+    calls,
+    keys,
+    now,
+    health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: runtime.activeCount, version: VERSION, startedAt, now },
+  });
+  await app.listen({ host: config.host, port: config.port });
+
+  process.on('SIGHUP', () => {
+    const problems = flows.reload();
+    for (const p of problems) logger.error(`flow rejected: ${p.file}:${p.line}:${p.col}: ${p.message}`);
+    logger.info({ flows: flows.list().map((f) => f.id), rejected: problems.length }, 'flows reloaded');
+  });
+
+  // Calls stay in Stasis when we stop; the next process re-adopts them on connect, so shutdown
+  // only has to stop taking work and flush what is queued.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    force.unref();
+    await app.close().catch(() => undefined);
+    await socket.close();
+    await runtime.idle();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`switchboard: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { callStep, initialCallState } from '../core/call/call-machine.js';
+import type { CallEffect, CallEvent, CallState } from '../core/call/call-types.js';
+import type { Flow } from '../core/ivr/flow-types.js';
+import type { CallStore } from '../ports/call-store.js';
+import { TelephonyError, type LiveChannel, type Telephony, type TelephonyEvent } from '../ports/telephony.js';
+import { createMailbox, type Mailbox } from './mailbox.js';
+
+export interface CallRuntimeDeps {
+  telephony: Telephony;
+  store: CallStore;
+  flows: { get(id: string): Flow | undefined };
+  entryFlow: string;
+  fallbackContext: string;
+  now: () => number;
+  logger: Logger;
+}
+
+interface Session {
+  callId: string;
+  channelId: string;
+  state: CallState;
+  mailbox: Mailbox;
+  timers: Map<string, NodeJS.Timeout>;
+  log: Logger;
+}
+
+// ChannelDestroyed (with the real hangup cause) often arrives after StasisEnd; remember ended
+// channels briefly so the cause still lands on the right call.
+const ENDED_MEMORY_MS = 30_000;
+
+export interface CallRuntime {
+  handle(event: TelephonyEvent): void;
+  /** Compare what Asterisk has with what we think is live; run on every ARI (re)connect. */
+  reconcile(): Promise<{ adopted: number; lost: number; added: number }>;
+  activeCount(): number;
+  /** Resolves once every call's queued work is done (for shutdown and tests). */
+  idle(): Promise<void>;
+}
+
+export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
+  const { telephony, store, now, logger } = deps;
+  const sessions = new Map<string, Session>();
+  const ended = new Map<string, { callId: string; at: number }>();
+
+  const newSession = (callId: string, channelId: string, seq: number): Session => {
+    const session: Session = {
+      callId,
+      channelId,
+      state: initialCallState(callId, seq),
+      mailbox: createMailbox((err) => session.log.error({ err }, 'call: mailbox task failed')),
+      timers: new Map(),
+      log: logger.child({ callId, channelId }),
+    };
+    sessions.set(channelId, session);
+    return session;
+  };
+
+  const journal = (session: Session, type: string, data?: Record<string, unknown>) => {
+    try {
+      store.append(session.callId, now(), type, data);
+    } catch (err) {
+      // A full disk or a locked database must not drop the call: log it and carry on.
+      session.log.error({ err, type }, 'call: journal write failed');
+    }
+  };
+
+  async function dispatch(session: Session, event: CallEvent): Promise<void> {
+    const step = callStep(session.state, event);
+    session.state = step.state;
+    for (const effect of step.effects) {
+      if (sessions.get(session.channelId) !== session) return;
+      await perform(session, effect);
+    }
+    if (session.state.phase === 'ended') finish(session);
+  }
+
+  async function perform(session: Session, effect: CallEffect): Promise<void> {
+    const { channelId } = session;
+    try {
+      switch (effect.type) {
+        case 'journal':
+          journal(session, effect.event, effect.data);
+          return;
+        case 'answer':
+          await telephony.answer(channelId);
+          journal(session, 'call.answered');
+          await dispatch(session, { type: 'answered', at: now() });
+          return;
+        case 'play':
+          journal(session, 'playback.started', { playbackId: effect.playbackId, media: effect.media, nodeId: session.state.nodeId });
+          await telephony.play(channelId, effect.playbackId, effect.media);
+          return;
+        case 'stopPlayback':
+          await telephony.stopPlayback(effect.playbackId);
+          return;
+        case 'startTimer': {
+          const timer = setTimeout(() => {
+            session.timers.delete(effect.timerId);
+            session.mailbox.post(() => dispatch(session, { type: 'timer', at: now(), timerId: effect.timerId }));
+          }, effect.ms);
+          session.timers.set(effect.timerId, timer);
+          return;
+        }
+        case 'cancelTimer':
+          clearTimeout(session.timers.get(effect.timerId));
+          session.timers.delete(effect.timerId);
+          return;
+        case 'hangup':
+          journal(session, 'call.hangup', { by: 'switchboard', reason: effect.reason });
+          await telephony.hangup(channelId, effect.reason);
+          return;
+        case 'continueToFallback':
+          session.log.warn({ reason: effect.reason }, 'call: sending the caller to the dialplan fallback');
+          journal(session, 'call.fallback', { reason: effect.reason, context: deps.fallbackContext });
+          await telephony.continueInDialplan(channelId, deps.fallbackContext);
+          return;
+      }
+    } catch (err) {
+      const code = err instanceof TelephonyError ? err.code : 'internal';
+      if (code !== 'channel_gone') session.log.error({ err, effect: effect.type }, 'call: effect failed');
+      await dispatch(session, { type: 'effectFailed', at: now(), effect: effect.type, code, message: (err as Error).message });
+    }
+  }
+
+  function finish(session: Session) {
+    if (sessions.get(session.channelId) !== session) return;
+    for (const timer of session.timers.values()) clearTimeout(timer);
+    session.timers.clear();
+    journal(session, 'call.ended', { endReason: session.state.endReason });
+    sessions.delete(session.channelId);
+    ended.set(session.channelId, { callId: session.callId, at: now() });
+    session.log.info({ endReason: session.state.endReason }, 'call: ended');
+    for (const [channelId, e] of ended) if (now() - e.at > ENDED_MEMORY_MS) ended.delete(channelId);
+  }
+
+  function startCall(channel: LiveChannel, args: string[], at: number) {
+    const flow = deps.flows.get(deps.entryFlow);
+    const callId = randomUUID();
+    try {
+      store.startCall({
+        id: callId,
+        channelId: channel.id,
+        direction: args[0] === 'internal' ? 'internal' : 'inbound',
+        callerNumber: channel.callerNumber,
+        callerName: channel.callerName,
+        dialed: channel.dialed,
+        flowId: flow?.id ?? null,
+        startedAt: at,
+      });
+    } catch (err) {
+      logger.error({ err, channelId: channel.id }, 'call: could not store a new call; continuing without a call log row');
+    }
+    const session = newSession(callId, channel.id, 0);
+    session.log.info({ caller: channel.callerNumber, dialed: channel.dialed, flowId: flow?.id }, 'call: started');
+    session.mailbox.post(async () => {
+      await telephony.watch(channel.id).catch((err: unknown) => session.log.debug({ err }, 'call: watch failed'));
+      if (!flow) {
+        journal(session, 'call.error', { code: 'flow_not_found', message: `entry flow '${deps.entryFlow}' is not loaded` });
+        session.state = { ...session.state, phase: 'ending', endReason: 'fallback' };
+        await perform(session, { type: 'continueToFallback', reason: 'flow_not_found' });
+        return;
+      }
+      await dispatch(session, { type: 'started', at, flow });
+    });
+  }
+
+  // The call log has ended already; a late hangup cause still belongs on it.
+  function afterEnd(event: TelephonyEvent) {
+    if (event.type !== 'channelDestroyed' && event.type !== 'hangupRequested') return;
+    const callId = ended.get(event.channelId)?.callId;
+    if (!callId) return;
+    try {
+      if (event.type === 'channelDestroyed') store.append(callId, event.at, 'channel.destroyed', { cause: event.cause, causeText: event.causeText });
+      else if (event.cause) store.append(callId, event.at, 'hangup.requested', { cause: event.cause });
+    } catch (err) {
+      logger.error({ err, callId }, 'call: journal write failed');
+    }
+  }
+
+  return {
+    handle(event) {
+      if (event.type === 'channelEntered') {
+        if (sessions.has(event.channel.id)) return;
+        startCall(event.channel, event.args, event.at);
+        return;
+      }
+      const session = sessions.get(event.channelId);
+      if (!session) return afterEnd(event);
+      session.mailbox.post(async () => {
+        if (sessions.get(session.channelId) !== session) return afterEnd(event);
+        switch (event.type) {
+          case 'hangupRequested':
+            journal(session, 'hangup.requested', { cause: event.cause });
+            return dispatch(session, { type: 'hangupRequested', at: event.at, cause: event.cause });
+          case 'channelDestroyed':
+            journal(session, 'channel.destroyed', { cause: event.cause, causeText: event.causeText });
+            return dispatch(session, { type: 'left', at: event.at });
+          case 'channelLeft':
+            journal(session, 'stasis.left');
+            return dispatch(session, { type: 'left', at: event.at });
+          case 'playbackFinished':
+            journal(session, 'playback.finished', { playbackId: event.playbackId, failed: event.failed });
+            return dispatch(session, { type: 'playbackFinished', at: event.at, playbackId: event.playbackId, failed: event.failed });
+          case 'dtmf':
+            return dispatch(session, { type: 'dtmf', at: event.at, digit: event.digit });
+        }
+      });
+    },
+
+    async reconcile() {
+      const live = new Map((await telephony.appChannels()).map((c) => [c.id, c]));
+      let adopted = 0;
+      let lost = 0;
+      let added = 0;
+      const known = new Set<string>();
+      for (const call of store.active()) {
+        known.add(call.channelId);
+        const channel = live.get(call.channelId);
+        const existing = sessions.get(call.channelId);
+        if (!channel) {
+          // Gone while we were not listening: the hangup happened, we just never heard of it.
+          const session = existing ?? newSession(call.id, call.channelId, 0);
+          session.mailbox.post(async () => {
+            journal(session, 'call.lost', { reason: 'channel gone at reconcile' });
+            session.state = { ...session.state, phase: 'ended', endReason: 'lost' };
+            finish(session);
+          });
+          lost++;
+          continue;
+        }
+        // Events may have been missed (a PlaybackFinished, say): re-enter the current node so no
+        // caller waits in silence for an event that will never come.
+        const events = store.events(call.id);
+        const lastNode = [...events].reverse().find((e) => e.type === 'node.entered');
+        const lastPlayback = [...events].reverse().find((e) => e.type === 'playback.started');
+        const flow = deps.flows.get(call.flowId ?? deps.entryFlow) ?? deps.flows.get(deps.entryFlow);
+        const session = existing ?? newSession(call.id, call.channelId, events.length);
+        session.mailbox.post(async () => {
+          for (const timer of session.timers.values()) clearTimeout(timer);
+          session.timers.clear();
+          if (!flow) {
+            await perform(session, { type: 'continueToFallback', reason: 'flow_not_found' });
+            return;
+          }
+          session.state = { ...session.state, seq: Math.max(session.state.seq, events.length) };
+          await dispatch(session, {
+            type: 'adopted',
+            at: now(),
+            flow,
+            nodeId: (lastNode?.data.nodeId as string | undefined) ?? null,
+            lastPlaybackId: (lastPlayback?.data.playbackId as string | undefined) ?? null,
+          });
+        });
+        adopted++;
+      }
+      for (const [channelId, channel] of live) {
+        if (known.has(channelId) || sessions.has(channelId)) continue;
+        startCall(channel, ['inbound'], now());
+        added++;
+      }
+      logger.info({ adopted, lost, added }, 'calls: reconciled with Asterisk');
+      return { adopted, lost, added };
+    },
+
+    activeCount: () => sessions.size,
+    idle: async () => {
+      await Promise.all([...sessions.values()].map((s) => s.mailbox.idle()));
+    },
+  };
+}
