@@ -134,6 +134,16 @@ install_config() {
 
 asterisk_gid() { "${RUN[@]}" id -g asterisk; }
 
+install_sounds() {
+  # Flow prompts written as file:NAME play sounds/NAME; Asterisk finds them as sound:switchboard/NAME
+  # under <astdatadir>/sounds/ (a real directory in both modes, unlike sounds/en, a symlink).
+  local dest
+  if [ "$MODE" = chroot ]; then dest="$ROOT/usr/share/asterisk/sounds/switchboard"; else dest=/usr/share/asterisk/sounds/switchboard; fi
+  mkdir -p "$dest"
+  find "$here/sounds" -type f \( -name '*.wav' -o -name '*.alaw' -o -name '*.ulaw' -o -name '*.sln*' -o -name '*.gsm' \) -printf '%P\n' 2>/dev/null \
+    | while read -r f; do mkdir -p "$dest/$(dirname "$f")"; cp -p "$here/sounds/$f" "$dest/$f"; done
+}
+
 prepare_dirs() {
   "${RUN[@]}" sh -c 'mkdir -p /var/run/asterisk /var/spool/asterisk/recording /var/log/asterisk /var/lib/asterisk /var/cache/asterisk /var/spool/asterisk/tmp
     chown -R asterisk:asterisk /var/run/asterisk /var/spool/asterisk /var/log/asterisk /var/lib/asterisk /var/cache/asterisk'
@@ -183,6 +193,7 @@ up() {
   if [ "$MODE" = chroot ]; then host_packages; provision_chroot; mount_chroot; fi
   local changed=0
   install_config && changed=1
+  install_sounds
   if pid_of >/dev/null; then
     if [ "$changed" = 1 ]; then
       log "configuration changed: restarting Asterisk"
