@@ -43,13 +43,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
+  // One problem per key: a union reports one error per branch, which says nothing more.
+  const seen = new Set<string>();
   for (const error of Value.Errors(ConfigSchema, withDefaults)) {
     const key = error.instancePath.replace(/^\//, '');
-    // Unknown keys are reported above with their source; a union's per-branch errors add nothing.
-    if (['additionalProperties', 'boolean', 'const'].includes(error.keyword)) continue;
+    if (!key || seen.has(key) || error.keyword === 'boolean') continue; // unknown keys: reported above
+    seen.add(key);
     const allowed = unionValues(key);
-    const message = error.keyword === 'anyOf' && allowed ? `must be one of ${allowed.join(', ')}` : error.message;
-    problems.push(`${key} (${envName(key)}): ${message}`);
+    problems.push(`${key} (${envName(key)}): ${allowed ? `must be one of ${allowed.join(', ')}` : error.message}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return withDefaults as Config;

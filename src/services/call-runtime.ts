@@ -251,6 +251,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
             flow,
             nodeId: (lastNode?.data.nodeId as string | undefined) ?? null,
             lastPlaybackId: (lastPlayback?.data.playbackId as string | undefined) ?? null,
+            answered: call.answeredAt !== null || channel.state === 'Up',
           });
         });
         adopted++;

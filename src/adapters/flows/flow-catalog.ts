@@ -23,6 +23,9 @@ export function createFlowCatalog(dir: string): FlowCatalog {
     } catch (err) {
       return [{ file: dir, line: 1, col: 1, message: (err as Error).message }];
     }
+    // Forget removed files first, so a renamed file does not clash with its own old name.
+    const present = new Set(files.map((name) => join(dir, name)));
+    for (const file of [...byFile.keys()]) if (!present.has(file)) byFile.delete(file);
     for (const name of files) {
       const file = join(dir, name);
       try {
@@ -38,8 +41,6 @@ export function createFlowCatalog(dir: string): FlowCatalog {
         else problems.push({ file, line: 1, col: 1, message: (err as Error).message });
       }
     }
-    const present = new Set(files.map((name) => join(dir, name)));
-    for (const file of [...byFile.keys()]) if (!present.has(file)) byFile.delete(file);
     return problems;
   }
 

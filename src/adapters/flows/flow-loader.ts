@@ -20,14 +20,15 @@ export class FlowError extends Error {
 
 const NodeId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$' });
 const Prompt = Type.String({ pattern: '^(sound|file|recording|digits|number|tone):.+$' });
-const NodeSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('play'), prompts: Type.Array(Prompt, { minItems: 1 }), next: Type.Optional(NodeId) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('pause'), seconds: Type.Number({ minimum: 0, maximum: 600 }), next: Type.Optional(NodeId) }, { additionalProperties: false }),
-  Type.Object(
+// One schema per kind: validating against the union would report every other kind's mismatch too.
+const NODE_SCHEMAS = {
+  play: Type.Object({ kind: Type.Literal('play'), prompts: Type.Array(Prompt, { minItems: 1 }), next: Type.Optional(NodeId) }, { additionalProperties: false }),
+  pause: Type.Object({ kind: Type.Literal('pause'), seconds: Type.Number({ minimum: 0, maximum: 600 }), next: Type.Optional(NodeId) }, { additionalProperties: false }),
+  hangup: Type.Object(
     { kind: Type.Literal('hangup'), reason: Type.Optional(Type.Union(['normal', 'busy', 'congestion', 'no_answer'].map((r) => Type.Literal(r)))) },
     { additionalProperties: false },
   ),
-]);
+} satisfies Record<FlowNode['kind'], unknown>;
 const FlowSchema = Type.Object(
   {
     id: NodeId,
@@ -37,7 +38,7 @@ const FlowSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const KINDS = ['play', 'pause', 'hangup'];
+const KINDS = Object.keys(NODE_SCHEMAS);
 
 /** Parses and validates one flow file; every problem carries file:line:col. */
 export function compileFlow(file: string, source: string): Flow {
@@ -74,8 +75,10 @@ export function compileFlow(file: string, source: string): Flow {
       report(['nodes', id, 'kind'], `node '${id}': unknown kind '${node.kind}' (known: ${KINDS.join(', ')})`);
       continue;
     }
-    for (const e of Value.Errors(NodeSchema, node)) {
-      if (['boolean', 'const', 'anyOf'].includes(e.keyword)) continue;
+    const seen = new Set<string>();
+    for (const e of Value.Errors(NODE_SCHEMAS[node.kind as FlowNode['kind']], node)) {
+      if (e.keyword === 'boolean' || seen.has(e.instancePath)) continue;
+      seen.add(e.instancePath);
       const sub = pointerToPath(e.instancePath);
       report(['nodes', id, ...sub], `node '${id}'${sub.length ? `.${sub.join('.')}` : ''}: ${e.message}${e.keyword === 'additionalProperties' ? ` (${extraKeys(e.params)})` : ''}`);
     }

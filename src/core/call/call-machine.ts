@@ -27,6 +27,14 @@ export function callStep(state: CallState, event: CallEvent): Step {
       // After a restart we cannot know how far the old process got inside a node, so the node is
       // entered again; a prompt the old process started is stopped first so two never overlap.
       const flow = event.flow;
+      if (!event.answered) {
+        // The old process died before answering: start the flow from the top, answer first.
+        const fresh = callStep({ ...state, phase: 'answering' }, { type: 'started', at: event.at, flow });
+        return {
+          state: fresh.state,
+          effects: [{ type: 'journal', event: 'call.readopted', data: { nodeId: null, flowId: flow.id } }, ...fresh.effects],
+        };
+      }
       const nodeId = event.nodeId && flow.nodes[event.nodeId] ? event.nodeId : flow.entry;
       const pre: CallEffect[] = [{ type: 'journal', event: 'call.readopted', data: { nodeId, flowId: flow.id } }];
       if (event.lastPlaybackId) pre.push({ type: 'stopPlayback', playbackId: event.lastPlaybackId });

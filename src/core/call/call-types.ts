@@ -3,7 +3,7 @@ import type { Flow } from '../ivr/flow-types.js';
 // Events the call machine consumes. Every event carries its time: the core never reads a clock.
 export type CallEvent =
   | { type: 'started'; at: number; flow: Flow }
-  | { type: 'adopted'; at: number; flow: Flow; nodeId: string | null; lastPlaybackId: string | null }
+  | { type: 'adopted'; at: number; flow: Flow; nodeId: string | null; lastPlaybackId: string | null; answered: boolean }
   | { type: 'answered'; at: number }
   | { type: 'playbackFinished'; at: number; playbackId: string; failed: boolean }
   | { type: 'dtmf'; at: number; digit: string }

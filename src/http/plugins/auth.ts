@@ -24,11 +24,23 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof apiKey === 'string' ? apiKey.trim() : undefined;
 }
 
-// Secure by default: every /api route needs a key unless it is marked public.
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return '/api/'; // undecodable: treat as protected
+  }
+}
+
+// Secure by default: every /api route needs a key unless it is marked public. Decided on the
+// matched route, never on the raw URL: the router decodes the path, so /%61pi/... is /api/...
 export function registerAuth(app: FastifyInstance, keys: ApiKeyService, now: () => number): void {
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    if (!request.url.startsWith('/api/') || config.public) return;
+    // An unmatched /api path needs a key too, so the route table is not revealed without one.
+    const route = request.routeOptions.url ?? decodedPath(request.url);
+    if (!route.startsWith('/api/') || config.public) return;
     const presented = presentedKey(request);
     if (!presented) throw new ApiError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
     const key = keys.verify(presented, now());

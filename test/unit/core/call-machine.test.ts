@@ -228,7 +228,7 @@ describe('callStep: errors take the guaranteed end path', () => {
 
 describe('callStep: re-adoption after a restart', () => {
   it('given a call recorded in node "bye" with a playback, when adopted, then the old playback is stopped and the node is entered again', () => {
-    const { state, last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'bye', lastPlaybackId: 'c1-p3' }], initialCallState(CALL, 7));
+    const { state, last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'bye', lastPlaybackId: 'c1-p3', answered: true }], initialCallState(CALL, 7));
     expect(last).toEqual([
       { type: 'journal', event: 'call.readopted', data: { nodeId: 'bye', flowId: 'test-flow' } },
       { type: 'stopPlayback', playbackId: 'c1-p3' },
@@ -239,7 +239,7 @@ describe('callStep: re-adoption after a restart', () => {
   });
 
   it('given a node id the flow no longer has and no playback, when adopted, then the entry node is entered without a stop', () => {
-    const { last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'removed', lastPlaybackId: null }]);
+    const { last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'removed', lastPlaybackId: null, answered: true }]);
     expect(last).toEqual([
       { type: 'journal', event: 'call.readopted', data: { nodeId: 'welcome', flowId: 'test-flow' } },
       { type: 'journal', event: 'node.entered', data: { nodeId: 'welcome', kind: 'play' } },
@@ -247,8 +247,19 @@ describe('callStep: re-adoption after a restart', () => {
     ]);
   });
 
+  it('given a call that was never answered, when adopted, then it is answered first and the flow starts from the entry', () => {
+    const { state, last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'bye', lastPlaybackId: null, answered: false }]);
+    expect(last).toEqual([
+      { type: 'journal', event: 'call.readopted', data: { nodeId: null, flowId: 'test-flow' } },
+      { type: 'journal', event: 'flow.started', data: { flowId: 'test-flow', sha256: flow.source.sha256 } },
+      { type: 'answer' },
+    ]);
+    expect(state.phase).toBe('answering');
+    expect(callStep(state, answered).state.nodeId).toBe('welcome');
+  });
+
   it('given no recorded node, when adopted, then the entry node is entered', () => {
-    const { state } = run([{ type: 'adopted', at: T0, flow, nodeId: null, lastPlaybackId: null }]);
+    const { state } = run([{ type: 'adopted', at: T0, flow, nodeId: null, lastPlaybackId: null, answered: true }]);
     expect(state.nodeId).toBe('welcome');
   });
 });
@@ -264,7 +275,7 @@ describe('callStep: an ended call is inert', () => {
     ['dtmf', { type: 'dtmf', at: T0, digit: '1' }],
     ['hangupRequested', { type: 'hangupRequested', at: T0, cause: 16 }],
     ['left', { type: 'left', at: T0 }],
-    ['adopted', { type: 'adopted', at: T0, flow, nodeId: 'welcome', lastPlaybackId: 'c1-p1' }],
+    ['adopted', { type: 'adopted', at: T0, flow, nodeId: 'welcome', lastPlaybackId: 'c1-p1', answered: true }],
     ['effectFailed', { type: 'effectFailed', at: T0, effect: 'play', code: 'rejected', message: 'x' }],
   ])('given an ended call, when %s arrives, then there are no effects and the state is unchanged', (_name, event) => {
     expect(endedState.phase).toBe('ended');

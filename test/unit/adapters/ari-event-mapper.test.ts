@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { mapAriEvent, parseAriTime, toLiveChannel } from '../../../src/adapters/ari/ari-event-mapper.js';
+import type { AriEvent, Channel } from '../../../src/adapters/ari/ari-types.generated.js';
+
+// Fixtures shaped like what Asterisk 22 sends on /ari/events for a PJSIP call into the app.
+const STAMP = '2026-11-23T02:57:26.626+0000';
+const STAMP_MS = Date.UTC(2026, 10, 23, 2, 57, 26, 626);
+const FALLBACK = 42;
+
+const channel: Channel = {
+  id: '1763866646.12',
+  name: 'PJSIP/trunk-0000000c',
+  state: 'Ring',
+  protocol_id: '3c2b7f0e-2c5e-4b9a@192.0.2.10',
+  caller: { name: 'Alice Martin', number: '+33612345678' },
+  connected: { name: '', number: '' },
+  accountcode: '',
+  dialplan: { context: 'from-trunk', exten: '0140000000', priority: 2, app_name: 'Stasis', app_data: 'switchboard,inbound' },
+  creationtime: '2026-11-23T02:57:26.101+0000',
+  language: 'en',
+};
+
+const base = { application: 'switchboard', timestamp: STAMP, asterisk_id: '02:42:ac:11:00:02' };
+const playback = (state: string, target: string) => ({
+  id: '7a1c-p1', media_uri: 'sound:hello-world', target_uri: target, language: 'en', state,
+});
+
+describe('mapAriEvent', () => {
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'StasisStart',
+      { ...base, type: 'StasisStart', args: ['inbound'], channel },
+      {
+        type: 'channelEntered', at: STAMP_MS, args: ['inbound'],
+        channel: { id: '1763866646.12', state: 'Ring', callerNumber: '+33612345678', callerName: 'Alice Martin', dialed: '0140000000', createdAt: Date.UTC(2026, 10, 23, 2, 57, 26, 101) },
+      },
+    ],
+    ['StasisEnd', { ...base, type: 'StasisEnd', channel }, { type: 'channelLeft', at: STAMP_MS, channelId: '1763866646.12' }],
+    [
+      'ChannelHangupRequest with a cause',
+      { ...base, type: 'ChannelHangupRequest', cause: 16, soft: false, channel: { ...channel, state: 'Up' } },
+      { type: 'hangupRequested', at: STAMP_MS, channelId: '1763866646.12', cause: 16 },
+    ],
+    [
+      'ChannelHangupRequest without a cause (a BYE)',
+      { ...base, type: 'ChannelHangupRequest', channel: { ...channel, state: 'Up' } },
+      { type: 'hangupRequested', at: STAMP_MS, channelId: '1763866646.12', cause: null },
+    ],
+    [
+      'ChannelDestroyed',
+      { ...base, type: 'ChannelDestroyed', cause: 16, cause_txt: 'Normal Clearing', channel: { ...channel, state: 'Up' } },
+      { type: 'channelDestroyed', at: STAMP_MS, channelId: '1763866646.12', cause: 16, causeText: 'Normal Clearing' },
+    ],
+    [
+      'ChannelDtmfReceived',
+      { ...base, type: 'ChannelDtmfReceived', digit: '#', duration_ms: 120, channel: { ...channel, state: 'Up' } },
+      { type: 'dtmf', at: STAMP_MS, channelId: '1763866646.12', digit: '#' },
+    ],
+    [
+      'PlaybackFinished done on a channel',
+      { ...base, type: 'PlaybackFinished', playback: playback('done', 'channel:1763866646.12') },
+      { type: 'playbackFinished', at: STAMP_MS, channelId: '1763866646.12', playbackId: '7a1c-p1', failed: false },
+    ],
+    [
+      'PlaybackFinished failed on a channel',
+      { ...base, type: 'PlaybackFinished', playback: playback('failed', 'channel:1763866646.12') },
+      { type: 'playbackFinished', at: STAMP_MS, channelId: '1763866646.12', playbackId: '7a1c-p1', failed: true },
+    ],
+  ])('given an ARI %s, when mapped, then it becomes the matching telephony event', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it('given a PlaybackFinished on a bridge, when mapped, then it is null', () => {
+    expect(mapAriEvent({ ...base, type: 'PlaybackFinished', playback: playback('done', 'bridge:b-1') }, FALLBACK)).toBeNull();
+  });
+
+  it('given an event the runtime does not act on, when mapped, then it is null', () => {
+    expect(mapAriEvent({ ...base, type: 'ChannelVarset', variable: 'X', value: '1', channel } as AriEvent, FALLBACK)).toBeNull();
+    expect(mapAriEvent({ ...base, type: 'PlaybackStarted', playback: playback('playing', 'channel:1763866646.12') }, FALLBACK)).toBeNull();
+  });
+
+  it('given an event with an unparsable timestamp, when mapped, then it takes the fallback time', () => {
+    expect(mapAriEvent({ ...base, timestamp: 'soon', type: 'StasisEnd', channel }, FALLBACK)).toMatchObject({ at: FALLBACK });
+  });
+});
+
+describe('toLiveChannel', () => {
+  it('given a channel without caller or dialplan details, when mapped, then the fields are empty strings', () => {
+    const bare = { ...channel, caller: undefined, dialplan: undefined, creationtime: '' } as unknown as Channel;
+    expect(toLiveChannel(bare)).toEqual({ id: '1763866646.12', state: 'Ring', callerNumber: '', callerName: '', dialed: '', createdAt: 0 });
+  });
+});
+
+describe('parseAriTime', () => {
+  it.each<[string | undefined, number | null]>([
+    ['2026-11-23T02:57:26.626+0000', STAMP_MS],
+    ['2026-11-23T03:57:26.626+0100', STAMP_MS],
+    ['2026-11-22T21:57:26.626-0500', STAMP_MS],
+    ['2026-11-23T02:57:26.626Z', STAMP_MS],
+    ['not a time', null],
+    ['', null],
+    [undefined, null],
+  ])('given %s, when parsed, then it is %s', (value, expected) => {
+    expect(parseAriTime(value)).toBe(expected);
+  });
+});

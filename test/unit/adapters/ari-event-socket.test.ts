@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAriEventSocket, type AriEventSocketOptions } from '../../../src/adapters/ari/ari-event-socket.js';
+import type { AriEvent } from '../../../src/adapters/ari/ari-types.generated.js';
+import { startFakeAri, waitFor, type FakeAriServer } from '../support/fake-ari-server.js';
+import { silentLogger } from '../support/helpers.js';
+
+const stasisEnd = (id: string) =>
+  JSON.stringify({
+    type: 'StasisEnd',
+    application: 'switchboard',
+    timestamp: '2026-11-23T02:57:26.626+0000',
+    channel: { id, name: 'PJSIP/trunk-1', state: 'Up', caller: { name: '', number: '1001' }, connected: { name: '', number: '' }, accountcode: '', dialplan: { context: 'c', exten: 's', priority: 1, app_name: '', app_data: '' }, creationtime: '2026-11-23T02:57:20.000+0000', language: 'en', protocol_id: '' },
+  });
+
+/** Records everything the socket reports. */
+function recorder() {
+  const r = {
+    events: [] as AriEvent[],
+    connected: [] as { reconnect: boolean; downtimeMs: number }[],
+    disconnected: [] as string[],
+    throwOnEvent: false,
+    handlers: {
+      onEvent: (e: AriEvent) => {
+        r.events.push(e);
+        if (r.throwOnEvent) throw new Error('handler bug');
+      },
+      onConnected: (info: { reconnect: boolean; downtimeMs: number }) => void r.connected.push(info),
+      onDisconnected: (reason: string) => void r.disconnected.push(reason),
+    },
+  };
+  return r;
+}
+
+describe('ARI event socket against a fake ARI on loopback', () => {
+  let ari: FakeAriServer | undefined;
+  let socket: { close(): Promise<void>; connected(): boolean } | undefined;
+  afterEach(async () => {
+    await socket?.close();
+    await ari?.close();
+    socket = ari = undefined;
+  });
+
+  const start = (server: FakeAriServer, over: Partial<AriEventSocketOptions> = {}) => {
+    const rec = recorder();
+    socket = startAriEventSocket(
+      { url: server.url, user: 'switchboard', password: 'pw', app: 'switchboard', logger: silentLogger(), backoffBaseMs: 10, backoffCapMs: 20, ...over },
+      rec.handlers,
+    );
+    return rec;
+  };
+
+  it('given ARI is up, when the socket starts, then it connects to /ari/events with app= and Basic auth, and reports a first connect', async () => {
+    ari = await startFakeAri();
+    const rec = start(ari);
+    await ari.nextSocket();
+    await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
+    const upgrade = ari.upgrades[0];
+    expect(upgrade?.url.pathname).toBe('/ari/events');
+    expect(upgrade?.url.searchParams.get('app')).toBe('switchboard');
+    expect(upgrade?.url.searchParams.has('api_key')).toBe(false);
+    expect(upgrade?.headers.authorization).toBe('Basic ' + Buffer.from('switchboard:pw').toString('base64'));
+    expect(rec.connected[0]?.reconnect).toBe(false);
+    expect(socket?.connected()).toBe(true);
+  });
+
+  it('given a connected socket, when ARI sends known events, junk frames and unknown types, then only the known events are delivered, in order', async () => {
+    ari = await startFakeAri();
+    const rec = start(ari);
+    const server = await ari.nextSocket();
+    server.send(stasisEnd('c1'));
+    server.send('this is not json');
+    server.send(JSON.stringify({ type: 'SomethingFromAsterisk23', application: 'switchboard' }));
+    server.send(JSON.stringify({ no: 'type' }));
+    server.send('[1,2,3]');
+    server.send(stasisEnd('c2'));
+    await waitFor(() => rec.events.length === 2, 2_000, 'two events');
+    expect(rec.events.map((e) => (e as { channel: { id: string } }).channel.id)).toEqual(['c1', 'c2']);
+    expect(rec.disconnected).toEqual([]);
+    expect(socket?.connected()).toBe(true);
+  });
+
+  it('given a handler that throws, when events arrive, then the socket stays up and keeps delivering', async () => {
+    ari = await startFakeAri();
+    const rec = start(ari);
+    rec.throwOnEvent = true;
+    const server = await ari.nextSocket();
+    server.send(stasisEnd('c1'));
+    server.send(stasisEnd('c2'));
+    await waitFor(() => rec.events.length === 2, 2_000, 'two events');
+    expect(socket?.connected()).toBe(true);
+  });
+
+  it('given a connected socket, when ARI closes the connection, then it reports the disconnect, reconnects by itself and reports reconnect=true', async () => {
+    ari = await startFakeAri();
+    const rec = start(ari);
+    const first = await ari.nextSocket();
+    await waitFor(() => rec.connected.length === 1, 2_000, 'first connect');
+    first.close(1001, 'Asterisk restarting');
+    const second = await ari.nextSocket();
+    await waitFor(() => rec.connected.length === 2, 2_000, 'reconnect');
+    expect(rec.disconnected).toEqual(['closed 1001']);
+    expect(rec.connected[1]?.reconnect).toBe(true);
+    expect(rec.connected[1]?.downtimeMs).toBeGreaterThanOrEqual(0);
+    second.send(stasisEnd('after'));
+    await waitFor(() => rec.events.length === 1, 2_000, 'event after reconnect');
+  });
+
+  it('given ARI is not listening yet, when it comes up, then the socket keeps retrying and connects', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const rec = recorder();
+    socket = startAriEventSocket(
+      { url: `http://127.0.0.1:${port}`, user: 'u', password: 'p', app: 'switchboard', logger: silentLogger(), backoffBaseMs: 10, backoffCapMs: 20 },
+      rec.handlers,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rec.connected).toEqual([]);
+    expect(socket.connected()).toBe(false);
+    // Bring a server up on the port the client keeps dialling.
+    const { createServer: createHttp } = await import('node:http');
+    const { WebSocketServer } = await import('ws');
+    const http = createHttp();
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+    try {
+      await waitFor(() => rec.connected.length === 1, 3_000, 'connect once ARI is up');
+      expect(rec.connected[0]?.reconnect).toBe(false);
+    } finally {
+      await socket.close();
+      socket = undefined;
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
+  it('given ARI stops answering pings, when the pong timeout passes, then the client drops the socket and reconnects', async () => {
+    ari = await startFakeAri({ autoPong: false });
+    const rec = start(ari, { pingIntervalMs: 40, pongTimeoutMs: 80 });
+    const first = await ari.nextSocket();
+    let pings = 0;
+    first.on('ping', () => pings++);
+    await waitFor(() => rec.connected.length === 1, 2_000, 'first connect');
+    await ari.nextSocket();
+    await waitFor(() => rec.connected.length === 2, 2_000, 'reconnect after missed pong');
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(rec.disconnected).toHaveLength(1);
+    expect(rec.connected[1]?.reconnect).toBe(true);
+  });
+
+  it('given ARI answers pings, when several ping intervals pass, then the socket stays connected', async () => {
+    ari = await startFakeAri({ autoPong: true });
+    const rec = start(ari, { pingIntervalMs: 30, pongTimeoutMs: 60 });
+    await ari.nextSocket();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.connected).toHaveLength(1);
+    expect(rec.disconnected).toEqual([]);
+  });
+
+  it('given ARI refuses the credentials (401), when the socket starts, then it never reports a connection and keeps retrying until ARI accepts', async () => {
+    ari = await startFakeAri();
+    ari.refuseUpgrades = 401;
+    const rec = start(ari);
+    const server = ari;
+    await waitFor(() => server.upgrades.length >= 3, 2_000, 'several refused attempts');
+    expect(rec.connected).toEqual([]);
+    expect(rec.disconnected).toEqual([]);
+    server.refuseUpgrades = null;
+    await waitFor(() => rec.connected.length === 1, 2_000, 'connect once accepted');
+    expect(rec.connected[0]?.reconnect).toBe(false);
+  });
+
+  it('given a connected socket, when closed by the owner, then it does not reconnect', async () => {
+    ari = await startFakeAri();
+    const rec = start(ari);
+    await ari.nextSocket();
+    await waitFor(() => rec.connected.length === 1, 2_000, 'connect');
+    await socket?.close();
+    expect(socket?.connected()).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ari.upgrades).toHaveLength(1);
+  });
+});

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
+import { createSqliteApiKeyStore } from '../../../src/adapters/sqlite/sqlite-api-key-store.js';
+import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
+import { buildApp } from '../../../src/http/build-app.js';
+import type { HealthDeps } from '../../../src/http/routes/health/index.js';
+import type { CallStore } from '../../../src/ports/call-store.js';
+import { createApiKeyService, type ApiKeyService } from '../../../src/services/api-key-service.js';
+import { silentLogger, tempDir } from '../support/helpers.js';
+
+export const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
+
+/** Health dependencies the test flips by hand. */
+export interface FakeHealth extends HealthDeps {
+  ari: boolean;
+  db: boolean;
+  active: number;
+}
+
+export function fakeHealth(now: () => number): FakeHealth {
+  const h: FakeHealth = {
+    ari: true,
+    db: true,
+    active: 0,
+    ariConnected: () => h.ari,
+    dbOk: () => h.db,
+    activeCalls: () => h.active,
+    version: '0.1.0-test',
+    startedAt: T0,
+    now,
+  };
+  return h;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  calls: CallStore;
+  keys: ApiKeyService;
+  health: FakeHealth;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+/** The real app over real SQLite stores in a temp dir, a silent logger and fake health deps. */
+export async function buildTestApp(): Promise<TestApp> {
+  const { dir, cleanup } = tempDir();
+  const db = openDatabase(join(dir, 'switchboard.db'));
+  const calls = createSqliteCallStore(db);
+  const keys = createApiKeyService(createSqliteApiKeyStore(db));
+  const clock = { now: T0 + 90_000 };
+  const now = () => clock.now;
+  const health = fakeHealth(now);
+  const app = await buildApp({ logger: silentLogger(), calls, keys, health, now });
+  await app.ready();
+  return {
+    app, db, calls, keys, health, clock,
+    close: async () => {
+      await app.close();
+      db.close();
+      cleanup();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
