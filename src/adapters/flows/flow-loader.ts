@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { Flow, FlowNode } from '../../core/ivr/flow-types.js';
 
 export interface FlowProblem {
@@ -59,18 +59,32 @@ export function compileFlow(file: string, source: string): Flow {
     return at(node?.range?.[0]);
   };
   const report = (path: (string | number)[], message: string) => problems.push({ file, ...rangeOf(path), message });
+  // Unknown and misnamed keys are reported where the key is written, not at the enclosing map.
+  const keyAt = (path: (string | number)[], key: string) => {
+    const map = doc.getIn(path, true);
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    return at((pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0]);
+  };
+  const reportExtra = (path: (string | number)[], params: unknown, prefix: string) => {
+    for (const key of (params as { additionalProperties?: string[] }).additionalProperties ?? []) {
+      problems.push({ file, ...keyAt(path, key), message: `${prefix}unknown key '${key}'` });
+    }
+  };
 
   if (!Value.Check(FlowSchema, raw)) {
     for (const e of Value.Errors(FlowSchema, raw)) {
       if (['boolean', 'const'].includes(e.keyword)) continue;
       const path = pointerToPath(e.instancePath);
-      report(path, `${path.join('.') || 'flow'}: ${e.message}${e.keyword === 'additionalProperties' ? ` (${extraKeys(e.params)})` : ''}`);
+      if (e.keyword === 'additionalProperties') reportExtra(path, e.params, path.length ? `${path.join('.')}: ` : '');
+      else report(path, `${path.join('.') || 'flow'}: ${e.message}`);
     }
-    throw new FlowError(problems);
+    // Go on to the nodes when their shape allows it, so one pass reports every problem.
+    const nodesOk = Value.Check(Type.Pick(FlowSchema, ['nodes']), raw) && typeof (raw as { entry?: unknown }).entry === 'string';
+    if (!nodesOk) throw new FlowError(problems);
   }
   const flowDoc = raw as { id: string; entry: string; nodes: Record<string, { kind: string; next?: string }> };
   for (const [id, node] of Object.entries(flowDoc.nodes)) {
-    if (!Value.Check(NodeId, id)) report(['nodes', id], `node id '${id}' must start with a letter and use letters, digits, _ or -`);
+    if (!Value.Check(NodeId, id)) problems.push({ file, ...keyAt(['nodes'], id), message: `node id '${id}' must start with a letter and use letters, digits, _ or -` });
     if (!KINDS.includes(node.kind)) {
       report(['nodes', id, 'kind'], `node '${id}': unknown kind '${node.kind}' (known: ${KINDS.join(', ')})`);
       continue;
@@ -80,14 +94,17 @@ export function compileFlow(file: string, source: string): Flow {
       if (e.keyword === 'boolean' || seen.has(e.instancePath)) continue;
       seen.add(e.instancePath);
       const sub = pointerToPath(e.instancePath);
-      report(['nodes', id, ...sub], `node '${id}'${sub.length ? `.${sub.join('.')}` : ''}: ${e.message}${e.keyword === 'additionalProperties' ? ` (${extraKeys(e.params)})` : ''}`);
+      if (e.keyword === 'additionalProperties') reportExtra(['nodes', id, ...sub], e.params, `node '${id}': `);
+      else if (e.keyword === 'pattern' && sub[0] === 'prompts') {
+        report(['nodes', id, ...sub], `node '${id}': prompt '${String(doc.getIn(['nodes', id, ...sub]))}' must be sound:NAME, file:NAME, recording:NAME, digits:N, number:N or tone:NAME`);
+      } else report(['nodes', id, ...sub], `node '${id}'${sub.length ? `.${sub.join('.')}` : ''}: ${e.message}`);
     }
     if (node.next !== undefined && !(node.next in flowDoc.nodes)) {
       report(['nodes', id, 'next'], `node '${id}': next '${node.next}' is not a node of this flow`);
     }
   }
   if (!(flowDoc.entry in flowDoc.nodes)) report(['entry'], `entry '${flowDoc.entry}' is not a node of this flow`);
-  if (problems.length > 0) throw new FlowError(problems);
+  if (problems.length > 0) throw new FlowError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
 
   const nodes: Record<string, FlowNode> = {};
   for (const [id, node] of Object.entries(flowDoc.nodes)) nodes[id] = toRuntimeNode(node as unknown as FlowNode);
@@ -110,10 +127,6 @@ function pointerToPath(pointer: string): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function extraKeys(params: unknown): string {
-  const extra = (params as { additionalProperties?: string[] }).additionalProperties;
-  return extra ? `unknown: ${extra.join(', ')}` : 'unknown key';
-}
 
 // The flow format is a strict YAML subset: anchors and aliases make files hard to read and diff.
 function findAnchorOrAlias(doc: Document): number | null {

@@ -135,7 +135,7 @@ describe('compileFlow: node problems name only what is wrong with that node', ()
     const { problems } = problemsOf(lines('id: main', 'entry: a', 'nodes:', '  a:', '    kind: play', '    prompts: [hello]'));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ line: 6, col: 15 });
-    expect(problems[0]?.message).toContain('prompts.0');
+    expect(problems[0]?.message).toContain("prompt 'hello' must be sound:NAME");
   });
 
   it('given a hangup node with an unknown reason, when compiled, then one problem names the reason, at its position', () => {
