@@ -28,6 +28,37 @@ export interface Telephony {
   continueInDialplan(channelId: string, context: string): Promise<void>;
   /** Channels currently in our Stasis application. */
   appChannels(): Promise<LiveChannel[]>;
+  /** Record what the caller says into a stored recording; recordingFinished reports the result. */
+  record(channelId: string, recording: RecordOptions): Promise<void>;
+  /** Stop a live recording early and keep what was recorded so far. */
+  stopRecording(name: string): Promise<void>;
+  /** Send DTMF to the far end; resolves when Asterisk has sent it. */
+  sendDtmf(channelId: string, dtmf: string, betweenMs: number): Promise<void>;
+  /**
+   * Place an outbound leg into our Stasis app (StasisStart args: ['leg', legId]). Busy, no answer
+   * and failure arrive as legEnded with the Q.850 cause; an answer arrives as legAnswered.
+   */
+  dial(legId: string, target: DialTarget): Promise<void>;
+  /** A mixing bridge with DTMF events on, holding the given channels. */
+  bridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  destroyBridge(bridgeId: string): Promise<void>;
+}
+
+export interface RecordOptions {
+  /** Stored recording name: [A-Za-z0-9_-] only, never built from caller input. */
+  name: string;
+  maxDurationSec: number;
+  maxSilenceSec: number;
+  beep: boolean;
+  /** DTMF that ends the recording: 'none', 'any', '#', '*'. */
+  terminateOn: 'none' | 'any' | '#' | '*';
+}
+
+export interface DialTarget {
+  /** Asterisk dial string, e.g. PJSIP/1001 or PJSIP/+15145550100@trunk. */
+  endpoint: string;
+  callerId?: string;
+  timeoutSec: number;
 }
 
 // Inbound telephony events, already mapped from ARI JSON (adapters/ari/ari-event-mapper).
@@ -37,4 +68,7 @@ export type TelephonyEvent =
   | { type: 'hangupRequested'; at: number; channelId: string; cause: number | null }
   | { type: 'channelDestroyed'; at: number; channelId: string; cause: number; causeText: string }
   | { type: 'playbackFinished'; at: number; channelId: string; playbackId: string; failed: boolean }
-  | { type: 'dtmf'; at: number; channelId: string; digit: string };
+  | { type: 'dtmf'; at: number; channelId: string; digit: string }
+  | { type: 'recordingFinished'; at: number; channelId: string; name: string; durationSec: number | null; talkingSec: number | null; failed: boolean }
+  | { type: 'legAnswered'; at: number; legId: string }
+  | { type: 'legEnded'; at: number; legId: string; cause: number };
