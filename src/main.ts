@@ -5,6 +5,11 @@ import { startAriEventSocket } from './adapters/ari/ari-event-socket.js';
 import { mapAriEvent } from './adapters/ari/ari-event-mapper.js';
 import { createAriTelephony } from './adapters/ari/ari-telephony.js';
 import { createFlowCatalog } from './adapters/flows/flow-catalog.js';
+import { watchFlows } from './adapters/flows/flow-watcher.js';
+import { defaultAsteriskSoundsDir, mediaChecker } from './adapters/flows/media-files.js';
+import { createFetchHttpClient } from './adapters/http-client/fetch-http-client.js';
+import { formatProblem } from './adapters/flows/yaml-source.js';
+import type { CalendarOverride } from './core/calendar/calendar-types.js';
 import { databaseOk, openDatabase } from './adapters/sqlite/database.js';
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
@@ -31,13 +36,29 @@ async function main() {
   const now = () => Date.now();
   const startedAt = now();
 
-  const flows = createFlowCatalog(config.flowsDir);
-  for (const p of flows.reload()) logger.error({ file: p.file }, `flow rejected: ${p.file}:${p.line}:${p.col}: ${p.message}`);
-  logger.info({ flows: flows.list().map((f) => f.id) }, 'flows loaded');
+  const flows = createFlowCatalog({
+    dir: config.flowsDir,
+    defaultFlow: config.entryFlow,
+    now,
+    mediaExists: mediaChecker(config.soundsDir, config.asteriskSoundsDir || defaultAsteriskSoundsDir()),
+  });
+  const reloadFlows = (why: string) => {
+    const problems = flows.reload();
+    for (const p of problems) {
+      if (p.severity === 'warning') logger.warn({ file: p.file }, `flow warning: ${formatProblem(p)}`);
+      else logger.error({ file: p.file }, `flow rejected: ${formatProblem(p)}`);
+    }
+    logger.info({ why, flows: flows.list().map((f) => ({ id: f.id, status: f.status, version: f.version })) }, 'flows loaded');
+  };
+  reloadFlows('startup');
+  const watcher = config.watchFlows ? watchFlows(config.flowsDir, () => reloadFlows('file change')) : null;
 
   const db = openDatabase(join(config.dataDir, 'switchboard.db'));
   const calls = createSqliteCallStore(db);
   const keys = createApiKeyService(createSqliteApiKeyStore(db));
+
+  // Manual calendar overrides ("closed today"); persisted by the flows API.
+  const overrides = new Map<string, CalendarOverride>();
 
   const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
   const telephony = createAriTelephony(request, config.ariApp);
@@ -45,7 +66,8 @@ async function main() {
     telephony,
     store: calls,
     flows,
-    entryFlow: config.entryFlow,
+    http: createFetchHttpClient(),
+    calendarOverrides: () => overrides,
     fallbackContext: config.fallbackContext,
     now,
     logger,
@@ -81,11 +103,7 @@ async function main() {
   });
   await app.listen({ host: config.host, port: config.port });
 
-  process.on('SIGHUP', () => {
-    const problems = flows.reload();
-    for (const p of problems) logger.error(`flow rejected: ${p.file}:${p.line}:${p.col}: ${p.message}`);
-    logger.info({ flows: flows.list().map((f) => f.id), rejected: problems.length }, 'flows reloaded');
-  });
+  process.on('SIGHUP', () => reloadFlows('SIGHUP'));
 
   // Calls stay in Stasis when we stop; the next process re-adopts them on connect, so shutdown
   // only has to stop taking work and flush what is queued.
@@ -97,6 +115,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     force.unref();
     await app.close().catch(() => undefined);
+    await watcher?.close();
     await socket.close();
     await runtime.idle();
     db.close();

@@ -9,6 +9,12 @@ export const ConfigSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP listen port' }),
     dataDir: Type.String({ default: './data', description: 'Directory for the SQLite database and recordings' }),
     flowsDir: Type.String({ default: './ivr-flows', description: 'Directory of IVR flow files' }),
+    watchFlows: Type.Boolean({ default: true, description: 'Reload flows when files in flowsDir change (SIGHUP always reloads)' }),
+    soundsDir: Type.String({ default: './sounds', description: 'Our prompt files (file:NAME in flows), installed into Asterisk as sounds/switchboard/' }),
+    asteriskSoundsDir: Type.String({
+      default: '',
+      description: "Asterisk's sounds directory for the validator's sound:NAME checks; empty = the sandbox chroot's if present, else no check",
+    }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
@@ -18,7 +24,7 @@ export const ConfigSchema = Type.Object(
     ariPassword: Type.String({ default: 'switchboard-dev', minLength: 1 }),
     ariApp: Type.String({ default: 'switchboard', pattern: '^[A-Za-z0-9_.-]+$', description: 'Stasis application name' }),
     ariRequestTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 5000 }),
-    entryFlow: Type.String({ default: 'main', description: 'Flow run for inbound calls' }),
+    entryFlow: Type.String({ default: 'main', description: 'Flow for dialed numbers that ivr-flows/routes.yaml does not list' }),
     fallbackContext: Type.String({
       default: 'switchboard-fallback',
       description: 'Dialplan context a call continues to when Switchboard cannot handle it',

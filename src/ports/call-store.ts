@@ -20,6 +20,17 @@ export interface CallRecord extends NewCall {
   hangupCause: number | null;
   hangupCauseText: string | null;
   endReason: EndReason | null;
+  /** Content hash of the entry flow the call runs (from flow.started, or call.readopted after a restart). */
+  flowVersion: string | null;
+  /** The last node entered, in the same form as a `path` entry. */
+  lastNode: string | null;
+  /**
+   * Every node entered, in order: "nodeId" for the entry flow, "flowId/nodeId" inside a subflow.
+   * A node entered again (a loop, or re-adoption after a restart) appears again.
+   */
+  path: string[];
+  /** Tags added by the flow, unique, in the order first added. */
+  tags: string[];
 }
 
 export interface CallEventRecord {
@@ -35,8 +46,33 @@ export interface CallQuery {
   to?: number;
   number?: string;
   status?: 'active' | 'ended';
+  /** The entry flow the call ran. */
+  flowId?: string;
+  /** Calls whose tags include this one (exact match). */
+  tag?: string;
   limit: number;
   offset: number;
+}
+
+export interface NodeStatsQuery {
+  /** Journal time, inclusive (epoch ms). */
+  from?: number;
+  /** Journal time, exclusive (epoch ms). */
+  to?: number;
+  /**
+   * Only calls whose entry flow ran this version (calls.flow_version). Meaningful for an entry
+   * flow only: a subflow's nodes are counted under the version of the entry flow that called it,
+   * so filtering a subflow's stats by its own version matches nothing.
+   */
+  version?: string;
+}
+
+export interface NodeStats {
+  nodeId: string;
+  /** node.entered events (a node refused by maxVisits is not entered; it exits 'loopExceeded'). */
+  visits: number;
+  /** node.exited events by outcome. */
+  exits: Record<string, number>;
 }
 
 export interface CallStore {
@@ -49,4 +85,6 @@ export interface CallStore {
   active(): CallRecord[];
   events(callId: string): CallEventRecord[];
   list(query: CallQuery): { total: number; items: CallRecord[] };
+  /** Per-node visit and exit counters of one flow, computed from the journal, ordered by node id. */
+  nodeStats(flowId: string, query: NodeStatsQuery): NodeStats[];
 }

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { callStep, initialCallState } from '../core/call/call-machine.js';
-import type { CallEffect, CallEvent, CallState } from '../core/call/call-types.js';
-import type { Flow } from '../core/ivr/flow-types.js';
+import type { CalendarOverride } from '../core/calendar/calendar-types.js';
+import type { CallEffect, CallEvent, CallInfo, CallState, StepContext } from '../core/call/call-types.js';
+import type { FlowLibrary } from '../core/ivr/flow-types.js';
 import type { CallStore } from '../ports/call-store.js';
+import type { HttpClient } from '../ports/http-client.js';
 import { TelephonyError, type LiveChannel, type Telephony, type TelephonyEvent } from '../ports/telephony.js';
 import { createMailbox, type Mailbox } from './mailbox.js';
 
 export interface CallRuntimeDeps {
   telephony: Telephony;
   store: CallStore;
-  flows: { get(id: string): Flow | undefined };
-  entryFlow: string;
+  flows: { library(): FlowLibrary; route(dialed: string): string };
+  http: HttpClient;
+  calendarOverrides: () => ReadonlyMap<string, CalendarOverride>;
   fallbackContext: string;
   now: () => number;
   logger: Logger;
@@ -42,6 +45,8 @@ export interface CallRuntime {
 export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
   const { telephony, store, now, logger } = deps;
   const sessions = new Map<string, Session>();
+  /** Outbound legs (transfers) by leg id: their events belong to the call that dialed them. */
+  const legs = new Map<string, Session>();
   const ended = new Map<string, { callId: string; at: number }>();
 
   const newSession = (callId: string, channelId: string, seq: number): Session => {
@@ -66,8 +71,10 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
     }
   };
 
+  const stepContext = (): StepContext => ({ calendarOverrides: deps.calendarOverrides() });
+
   async function dispatch(session: Session, event: CallEvent): Promise<void> {
-    const step = callStep(session.state, event);
+    const step = callStep(session.state, event, stepContext());
     session.state = step.state;
     for (const effect of step.effects) {
       if (sessions.get(session.channelId) !== session) return;
@@ -89,8 +96,49 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
           await dispatch(session, { type: 'answered', at: now() });
           return;
         case 'play':
-          journal(session, 'playback.started', { playbackId: effect.playbackId, media: effect.media, nodeId: session.state.nodeId });
+          journal(session, 'playback.started', { playbackId: effect.playbackId, prompts: effect.prompts, media: effect.media, nodeId: session.state.nodeId });
           await telephony.play(channelId, effect.playbackId, effect.media);
+          return;
+        case 'httpRequest':
+          // Not awaited: the call's mailbox stays free for DTMF and hangups while the dip runs.
+          void deps.http.request(effect.request).then((result) =>
+            session.mailbox.post(() => dispatch(session, { type: 'httpResult', at: now(), requestId: effect.requestId, result })),
+          );
+          return;
+        case 'record':
+          journal(session, 'recording.started', { name: effect.name, nodeId: session.state.nodeId });
+          await telephony.record(channelId, { name: effect.name, maxDurationSec: effect.maxDurationSec, maxSilenceSec: effect.maxSilenceSec, beep: effect.beep, terminateOn: effect.terminateOn });
+          return;
+        case 'stopRecording':
+          await telephony.stopRecording(effect.name);
+          return;
+        case 'sendDtmf':
+          await telephony.sendDtmf(channelId, effect.digits, effect.betweenMs);
+          session.mailbox.post(() => dispatch(session, { type: 'effectDone', at: now(), effectId: effect.effectId }));
+          return;
+        case 'dial':
+          legs.set(effect.legId, session);
+          await telephony.dial(effect.legId, { endpoint: effect.endpoint, timeoutSec: effect.timeoutSec, ...(effect.callerId ? { callerId: effect.callerId } : {}) });
+          return;
+        case 'hangupLeg':
+          await telephony.hangup(effect.legId, 'normal');
+          return;
+        case 'bridge':
+          await telephony.bridge(effect.bridgeId, [channelId, effect.legId]);
+          return;
+        case 'destroyBridge':
+          await telephony.destroyBridge(effect.bridgeId);
+          return;
+        case 'enqueue':
+          // The ACD arrives with its own issue; until then every queue answers "no agents" so
+          // flows take their noAgents route (voicemail, callback) instead of waiting forever.
+          journal(session, 'queue.unavailable', { queue: effect.queue, reason: 'no ACD is running' });
+          session.mailbox.post(() => dispatch(session, { type: 'queueResult', at: now(), requestId: effect.requestId, outcome: 'noAgents' }));
+          return;
+        case 'leaveQueue':
+          return;
+        case 'mask':
+          journal(session, effect.on ? 'mask.started' : 'mask.ended', { nodeId: effect.nodeId });
           return;
         case 'stopPlayback':
           await telephony.stopPlayback(effect.playbackId);
@@ -120,6 +168,8 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
     } catch (err) {
       const code = err instanceof TelephonyError ? err.code : 'internal';
       if (code !== 'channel_gone') session.log.error({ err, effect: effect.type }, 'call: effect failed');
+      const leg = effect.type === 'hangupLeg' || effect.type === 'dial' ? effect.legId : null;
+      if (leg && code === 'channel_gone') return; // the leg is gone: nothing to undo, not the caller's channel
       await dispatch(session, { type: 'effectFailed', at: now(), effect: effect.type, code, message: (err as Error).message });
     }
   }
@@ -130,13 +180,24 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
     session.timers.clear();
     journal(session, 'call.ended', { endReason: session.state.endReason });
     sessions.delete(session.channelId);
+    for (const [legId, owner] of legs) if (owner === session) legs.delete(legId);
     ended.set(session.channelId, { callId: session.callId, at: now() });
     session.log.info({ endReason: session.state.endReason }, 'call: ended');
     for (const [channelId, e] of ended) if (now() - e.at > ENDED_MEMORY_MS) ended.delete(channelId);
   }
 
+  const callInfo = (channel: LiveChannel, args: string[]): CallInfo => ({
+    callerNumber: channel.callerNumber,
+    callerName: channel.callerName,
+    dialed: channel.dialed,
+    direction: args[0] === 'internal' ? 'internal' : 'inbound',
+  });
+
   function startCall(channel: LiveChannel, args: string[], at: number) {
-    const flow = deps.flows.get(deps.entryFlow);
+    // One snapshot per call: hot reloads never change the flows a call is running.
+    const library = deps.flows.library();
+    const flowId = deps.flows.route(channel.dialed);
+    const flow = library.get(flowId);
     const callId = randomUUID();
     try {
       store.startCall({
@@ -153,16 +214,16 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
       logger.error({ err, channelId: channel.id }, 'call: could not store a new call; continuing without a call log row');
     }
     const session = newSession(callId, channel.id, 0);
-    session.log.info({ caller: channel.callerNumber, dialed: channel.dialed, flowId: flow?.id }, 'call: started');
+    session.log.info({ caller: channel.callerNumber, dialed: channel.dialed, flowId: flow?.id, version: flow?.version }, 'call: started');
     session.mailbox.post(async () => {
       await telephony.watch(channel.id).catch((err: unknown) => session.log.debug({ err }, 'call: watch failed'));
       if (!flow) {
-        journal(session, 'call.error', { code: 'flow_not_found', message: `entry flow '${deps.entryFlow}' is not loaded` });
+        journal(session, 'call.error', { code: 'flow_not_found', message: `flow '${flowId}' (for ${channel.dialed || 'no number'}) is not loaded` });
         session.state = { ...session.state, phase: 'ending', endReason: 'fallback' };
         await perform(session, { type: 'continueToFallback', reason: 'flow_not_found' });
         return;
       }
-      await dispatch(session, { type: 'started', at, flow });
+      await dispatch(session, { type: 'started', at, flow, library, call: callInfo(channel, args) });
     });
   }
 
@@ -186,6 +247,13 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         startCall(event.channel, event.args, event.at);
         return;
       }
+      if (event.type === 'legAnswered' || event.type === 'legEnded') {
+        const owner = legs.get(event.legId);
+        if (!owner) return;
+        if (event.type === 'legEnded') legs.delete(event.legId);
+        owner.mailbox.post(() => dispatch(owner, event));
+        return;
+      }
       const session = sessions.get(event.channelId);
       if (!session) return afterEnd(event);
       session.mailbox.post(async () => {
@@ -205,6 +273,9 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
             return dispatch(session, { type: 'playbackFinished', at: event.at, playbackId: event.playbackId, failed: event.failed });
           case 'dtmf':
             return dispatch(session, { type: 'dtmf', at: event.at, digit: event.digit });
+          case 'recordingFinished':
+            journal(session, 'recording.finished', { name: event.name, durationSec: event.durationSec, talkingSec: event.talkingSec, failed: event.failed });
+            return dispatch(session, { type: 'recordingFinished', at: event.at, name: event.name, durationSec: event.durationSec, talkingSec: event.talkingSec, failed: event.failed });
         }
       });
     },
@@ -235,7 +306,8 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         const events = store.events(call.id);
         const lastNode = [...events].reverse().find((e) => e.type === 'node.entered');
         const lastPlayback = [...events].reverse().find((e) => e.type === 'playback.started');
-        const flow = deps.flows.get(call.flowId ?? deps.entryFlow) ?? deps.flows.get(deps.entryFlow);
+        const library = deps.flows.library();
+        const flow = library.get(call.flowId ?? deps.flows.route(call.dialed)) ?? library.get(deps.flows.route(call.dialed));
         const session = existing ?? newSession(call.id, call.channelId, events.length);
         session.mailbox.post(async () => {
           for (const timer of session.timers.values()) clearTimeout(timer);
@@ -249,6 +321,8 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
             type: 'adopted',
             at: now(),
             flow,
+            library,
+            call: { callerNumber: call.callerNumber, callerName: call.callerName, dialed: call.dialed, direction: call.direction },
             nodeId: (lastNode?.data.nodeId as string | undefined) ?? null,
             lastPlaybackId: (lastPlayback?.data.playbackId as string | undefined) ?? null,
             answered: call.answeredAt !== null || channel.state === 'Up',
@@ -257,7 +331,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         adopted++;
       }
       for (const [channelId, channel] of live) {
-        if (known.has(channelId) || sessions.has(channelId)) continue;
+        if (known.has(channelId) || sessions.has(channelId) || channelId.startsWith('leg-')) continue;
         startCall(channel, ['inbound'], now());
         added++;
       }

@@ -1,28 +1,79 @@
 import type { LiveChannel, TelephonyEvent } from '../../ports/telephony.js';
-import type { AriEvent, Channel } from './ari-types.generated.js';
+import type { AriEvent, Channel, LiveRecording } from './ari-types.generated.js';
+
+/** Outbound legs carry the id the core gave them (always `leg-…`), see ari-telephony dial(). */
+export const LEG_PREFIX = 'leg-';
+
+export function isLegId(channelId: string): boolean {
+  return channelId.startsWith(LEG_PREFIX);
+}
 
 // Pure: ARI JSON in, our telephony events out. Events we do not act on map to null.
+//
+// Outbound legs: the call runtime knows a leg only by its legId, through legAnswered (its
+// StasisStart: an originated channel enters Stasis when answered) and legEnded (its
+// ChannelDestroyed, which carries the Q.850 cause). Its other channel events would reach the
+// runtime as events of an unknown channel, so they map to null: StasisEnd and
+// ChannelHangupRequest always precede the ChannelDestroyed that reports the end; DTMF pressed on
+// the leg is not an input of any call (once bridged, the caller's own DTMF still arrives on the
+// caller's channel). Playback and recording events on a leg keep their channelId = legId.
 export function mapAriEvent(event: AriEvent, fallbackNow: number): TelephonyEvent | null {
   const at = parseAriTime(event.timestamp) ?? fallbackNow;
   switch (event.type) {
-    case 'StasisStart':
+    case 'StasisStart': {
+      const legId = legIdOf(event.channel, event.args);
+      if (legId !== null) return { type: 'legAnswered', at, legId };
       return { type: 'channelEntered', at, channel: toLiveChannel(event.channel), args: event.args };
+    }
     case 'StasisEnd':
+      if (isLegId(event.channel.id)) return null;
       return { type: 'channelLeft', at, channelId: event.channel.id };
     case 'ChannelHangupRequest':
+      if (isLegId(event.channel.id)) return null;
       return { type: 'hangupRequested', at, channelId: event.channel.id, cause: event.cause ?? null };
     case 'ChannelDestroyed':
+      if (isLegId(event.channel.id)) return { type: 'legEnded', at, legId: event.channel.id, cause: event.cause };
       return { type: 'channelDestroyed', at, channelId: event.channel.id, cause: event.cause, causeText: event.cause_txt };
     case 'ChannelDtmfReceived':
+      if (isLegId(event.channel.id)) return null;
       return { type: 'dtmf', at, channelId: event.channel.id, digit: event.digit };
     case 'PlaybackFinished': {
-      const target = event.playback.target_uri;
-      if (!target.startsWith('channel:')) return null;
-      return { type: 'playbackFinished', at, channelId: target.slice('channel:'.length), playbackId: event.playback.id, failed: event.playback.state === 'failed' };
+      const channelId = channelTarget(event.playback.target_uri);
+      if (channelId === null) return null;
+      return { type: 'playbackFinished', at, channelId, playbackId: event.playback.id, failed: event.playback.state === 'failed' };
     }
+    case 'RecordingFinished':
+    case 'RecordingFailed':
+      return recordingFinished(event.recording, at, event.type === 'RecordingFailed');
     default:
       return null;
   }
+}
+
+// Asterisk reports durations in whole seconds; talking_duration (and silence_duration) only when
+// the recording was started with maxSilenceSeconds > 0. A far end that sends no RTP at all ends
+// the recording after ~4 s as `done` with duration 0 (see docs/asterisk.md).
+function recordingFinished(recording: LiveRecording, at: number, failed: boolean): TelephonyEvent | null {
+  const channelId = channelTarget(recording.target_uri);
+  if (channelId === null) return null; // bridge recordings: not started by this adapter
+  return {
+    type: 'recordingFinished',
+    at,
+    channelId,
+    name: recording.name,
+    durationSec: recording.duration ?? null,
+    talkingSec: recording.talking_duration ?? null,
+    failed: failed || recording.state === 'failed',
+  };
+}
+
+function legIdOf(channel: Channel, args: string[]): string | null {
+  if (args[0] === 'leg' && args[1]) return args[1];
+  return isLegId(channel.id) ? channel.id : null;
+}
+
+function channelTarget(targetUri: string): string | null {
+  return targetUri.startsWith('channel:') ? targetUri.slice('channel:'.length) : null;
 }
 
 export function toLiveChannel(channel: Channel): LiveChannel {

@@ -5,6 +5,13 @@ import { toLiveChannel } from './ari-event-mapper.js';
 
 const HANGUP_REASON = { normal: 'normal', busy: 'busy', congestion: 'congestion', no_answer: 'no_answer' } as const;
 
+/** Length of each DTMF digit we send (ARI's default, made explicit for the wait below). */
+const DTMF_DIGIT_MS = 100;
+/** ast_dtmf_stream waits this long before the first digit. */
+const DTMF_LEAD_MS = 100;
+/** Margin on top of the expected sending time: the digits queue behind a running playback. */
+const DTMF_QUEUE_MARGIN_MS = 10_000;
+
 // ARI errors become TelephonyError codes the core understands: 404 on a channel means the caller
 // is gone (a race with hangup, not a failure), connection problems mean telephony is unavailable.
 async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -17,6 +24,19 @@ async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
       throw new TelephonyError('rejected', `${what}: ${err.message}`);
     }
     if (err instanceof AriUnavailableError) throw new TelephonyError(err.reason === 'timeout' ? 'timeout' : 'unavailable', `${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+const isHttp = (err: unknown, status: number, text?: RegExp): err is AriHttpError =>
+  err instanceof AriHttpError && err.status === status && (text === undefined || text.test(err.body));
+
+/** Runs a request whose 404 means "already done": stopping a finished prompt, destroying a gone bridge. */
+async function ignoring404(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (isHttp(err, 404)) return;
     throw err;
   }
 }
@@ -35,23 +55,10 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
       guard('play', async () => {
         await request('channels.playWithId', { channelId, playbackId, media });
       }),
-    stopPlayback: async (playbackId) => {
-      try {
-        await request('playbacks.stop', { playbackId });
-      } catch (err) {
-        if (err instanceof AriHttpError && err.status === 404) return; // already finished
-        throw err;
-      }
-    },
+    stopPlayback: (playbackId) => guard('stopPlayback', () => ignoring404(() => request('playbacks.stop', { playbackId }))),
     hangup: (channelId, reason) =>
-      guard('hangup', async () => {
-        try {
-          await request('channels.hangup', { channelId, reason: HANGUP_REASON[reason] });
-        } catch (err) {
-          if (err instanceof AriHttpError && err.status === 404) return; // already gone: the goal is met
-          throw err;
-        }
-      }),
+      // already gone: the goal is met
+      guard('hangup', () => ignoring404(() => request('channels.hangup', { channelId, reason: HANGUP_REASON[reason] }))),
     continueInDialplan: (channelId, context) =>
       guard('continue', () => request('channels.continueInDialplan', { channelId, context, extension: 's', priority: 1 })),
     appChannels: async (): Promise<LiveChannel[]> => {
@@ -60,5 +67,100 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
       const channels = await guard('channels', () => request('channels.list', {}));
       return channels.filter((c) => wanted.has(c.id)).map(toLiveChannel);
     },
+
+    // Names are unique per call, so an existing file means a bug or a replayed effect: ifExists
+    // 'fail' keeps the first recording instead of overwriting what a caller already said.
+    // Asterisk answers 201 at once (state queued); a channel that is in a bridge is refused only
+    // afterwards, by a RecordingFailed event ("Cannot record channel while in bridge").
+    record: (channelId, recording) =>
+      guard('record', async () => {
+        try {
+          await request('channels.record', {
+            channelId,
+            name: recording.name,
+            format: 'wav',
+            ifExists: 'fail',
+            maxDurationSeconds: recording.maxDurationSec,
+            maxSilenceSeconds: recording.maxSilenceSec,
+            beep: recording.beep,
+            terminateOn: recording.terminateOn,
+          });
+        } catch (err) {
+          // 409 is also "channel not in Stasis"; only the message tells a name clash apart.
+          if (isHttp(err, 409, /already exists/i)) throw new TelephonyError('rejected', `record: recording '${recording.name}' already exists`);
+          throw err;
+        }
+      }),
+    // 404: the recording already ended (silence, max duration, DTMF, hangup) and is stored.
+    stopRecording: (name) => guard('stopRecording', () => ignoring404(() => request('recordings.stop', { recordingName: name }))),
+
+    // POST /dtmf answers 204 before any digit is sent: Asterisk queues the digits on the channel's
+    // Stasis command queue. Setting a channel variable is queued behind them and its 204 comes
+    // only once it ran, i.e. after the last digit, so it marks the end (measured on Asterisk 22:
+    // '1234' with 100 ms between digits: 3 ms for /dtmf, 900 ms for the variable).
+    sendDtmf: (channelId, dtmf, betweenMs) =>
+      guard('sendDtmf', async () => {
+        await request('channels.sendDTMF', { channelId, dtmf, between: betweenMs, duration: DTMF_DIGIT_MS });
+        const expectedMs = DTMF_LEAD_MS + dtmf.length * (DTMF_DIGIT_MS + betweenMs);
+        await request(
+          'channels.setChannelVar',
+          { channelId, variable: 'SWITCHBOARD_DTMF_SENT', value: dtmf },
+          { timeoutMs: expectedMs + DTMF_QUEUE_MARGIN_MS },
+        );
+      }),
+
+    // Originate with our id into our app: the channel enters Stasis (StasisStart, args
+    // ['leg', legId]) only when answered, which is what legAnswered means. Asterisk subscribes the
+    // app to the channel at originate, so ChannelDestroyed with the cause (busy 17, no answer or
+    // timeout 19) arrives without an explicit subscription, answered or not.
+    dial: (legId, target) =>
+      guard('dial', async () => {
+        try {
+          await request('channels.originateWithId', {
+            channelId: legId,
+            endpoint: target.endpoint,
+            app,
+            appArgs: `leg,${legId}`,
+            callerId: target.callerId,
+            timeout: target.timeoutSec,
+          });
+        } catch (err) {
+          // 409: a channel with this id exists; the dial is refused, nothing went "gone".
+          if (isHttp(err, 409)) throw new TelephonyError('rejected', `dial: ${err.message}`);
+          // 500 "Allocation failed" (unknown endpoint or technology) and 400 (bad dial string)
+          // fall through to guard: rejected.
+          throw err;
+        }
+      }),
+
+    // dtmf_events keeps DTMF as events: without it two RTP channels may bridge natively and the
+    // digits pass through Asterisk unseen. Idempotent: an existing bridge (409) is reused, and
+    // only channels not in it yet are added (re-adding a member makes it leave and re-enter).
+    bridge: (bridgeId, channelIds) =>
+      guard('bridge', async () => {
+        let present: string[] = [];
+        let created = false;
+        try {
+          await request('bridges.createWithId', { bridgeId, type: 'mixing,dtmf_events' });
+          created = true;
+        } catch (err) {
+          if (!isHttp(err, 409)) throw err;
+          present = (await request('bridges.get', { bridgeId })).channels;
+        }
+        const missing = channelIds.filter((id) => !present.includes(id));
+        if (missing.length === 0) return;
+        try {
+          await request('bridges.addChannel', { bridgeId, channel: missing });
+        } catch (err) {
+          // Asterisk adds all or none; do not leave an empty bridge behind.
+          if (created) await request('bridges.destroy', { bridgeId }).catch(() => undefined);
+          // A channel that hung up is 400 "Channel not found"; one that left Stasis is 422.
+          if (isHttp(err, 400, /channel not found/i) || isHttp(err, 422)) throw new TelephonyError('channel_gone', `bridge: ${err.message}`);
+          if (isHttp(err, 404)) throw new TelephonyError('rejected', `bridge: ${err.message}`); // the bridge vanished
+          throw err;
+        }
+      }),
+    // Channels in the bridge stay up in Stasis (ChannelLeftBridge); 404: already destroyed.
+    destroyBridge: (bridgeId) => guard('destroyBridge', () => ignoring404(() => request('bridges.destroy', { bridgeId }))),
   };
 }

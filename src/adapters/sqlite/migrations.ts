@@ -55,4 +55,46 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'flow version, node path and tags on calls; journal index for node stats; calendar overrides',
+    sql: `
+      -- Existing rows keep the defaults: migration 1 journals never named a flow version, and
+      -- rebuilding paths from old journals is not worth a migration that could fail half-way.
+      ALTER TABLE calls ADD COLUMN flow_version TEXT;
+      ALTER TABLE calls ADD COLUMN last_node TEXT;
+      ALTER TABLE calls ADD COLUMN node_path TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE calls ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      CREATE INDEX calls_flow ON calls (flow_id, started_at);
+
+      -- Node stats scan one event type over a time range.
+      CREATE INDEX call_events_type_at ON call_events (type, at);
+
+      -- At most one supervisor override per calendar; the log below keeps the history.
+      CREATE TABLE calendar_overrides (
+        calendar_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        until INTEGER,
+        reason TEXT,
+        set_by TEXT,
+        set_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE calendar_override_log (
+        id INTEGER PRIMARY KEY,
+        calendar_id TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('set', 'cleared')),
+        state TEXT NOT NULL,
+        until INTEGER,
+        reason TEXT,
+        set_by TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX calendar_override_log_calendar ON calendar_override_log (calendar_id, id);
+      CREATE TRIGGER calendar_override_log_no_update BEFORE UPDATE ON calendar_override_log
+        BEGIN SELECT RAISE(ABORT, 'calendar_override_log is append-only'); END;
+      CREATE TRIGGER calendar_override_log_no_delete BEFORE DELETE ON calendar_override_log
+        BEGIN SELECT RAISE(ABORT, 'calendar_override_log is append-only'); END;
+    `,
+  },
 ];

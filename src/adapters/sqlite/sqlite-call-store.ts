@@ -1,4 +1,4 @@
-import type { CallEventRecord, CallQuery, CallRecord, CallStore, NewCall } from '../../ports/call-store.js';
+import type { CallEventRecord, CallQuery, CallRecord, CallStore, NewCall, NodeStats, NodeStatsQuery } from '../../ports/call-store.js';
 import { hangupCauseText } from '../../core/call/hangup-causes.js';
 import type { Db } from './database.js';
 
@@ -19,6 +19,22 @@ interface CallRow {
   hangup_cause: number | null;
   hangup_cause_text: string | null;
   end_reason: string | null;
+  flow_version: string | null;
+  last_node: string | null;
+  node_path: string;
+  tags: string;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A JSON array column read back as strings; anything else in it (never written by us) is dropped. */
+function stringArray(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function toRecord(r: CallRow): CallRecord {
@@ -39,6 +55,10 @@ function toRecord(r: CallRow): CallRecord {
     hangupCause: r.hangup_cause,
     hangupCauseText: r.hangup_cause_text,
     endReason: r.end_reason as CallRecord['endReason'],
+    flowVersion: r.flow_version,
+    lastNode: r.last_node,
+    path: stringArray(r.node_path),
+    tags: stringArray(r.tags),
   };
 }
 
@@ -50,7 +70,20 @@ export function createSqliteCallStore(db: Db): CallStore {
   const activeByChannel = db.prepare("SELECT * FROM calls WHERE channel_id = ? AND status = 'active'");
   const allActive = db.prepare("SELECT * FROM calls WHERE status = 'active' ORDER BY started_at");
   const eventsOf = db.prepare('SELECT seq, call_id, at, type, data FROM call_events WHERE call_id = ? ORDER BY seq');
-  const setFlow = db.prepare('UPDATE calls SET flow_id = ? WHERE id = ?');
+  const setFlow = db.prepare('UPDATE calls SET flow_id = ?, flow_version = ? WHERE id = ?');
+  // A re-adopted call runs the flow loaded now, which may be a newer version than it started on;
+  // without a version (a call never answered) the flow.started that follows brings it.
+  const setReadopted = db.prepare(`UPDATE calls SET
+      flow_version = CASE WHEN @version IS NOT NULL THEN @version WHEN @flowId IS NOT NULL AND @flowId IS NOT flow_id THEN NULL ELSE flow_version END,
+      flow_id = COALESCE(@flowId, flow_id)
+    WHERE id = @id`);
+  // Entry-flow nodes go in as "nodeId", subflow nodes as "flowId/nodeId": the journal marks those
+  // with depth > 0, and a flowId other than the call's entry flow says the same.
+  const pathEntry = `CASE WHEN @depth > 0 OR (@flowId IS NOT NULL AND flow_id IS NOT NULL AND @flowId <> flow_id)
+    THEN @flowId || '/' || @nodeId ELSE @nodeId END`;
+  const enterNode = db.prepare(`UPDATE calls SET node_path = json_insert(node_path, '$[#]', ${pathEntry}), last_node = ${pathEntry} WHERE id = @id`);
+  const tagsOf = db.prepare('SELECT tags FROM calls WHERE id = ?');
+  const setTags = db.prepare('UPDATE calls SET tags = ? WHERE id = ?');
   const setAnswered = db.prepare('UPDATE calls SET answered_at = COALESCE(answered_at, ?) WHERE id = ?');
   const setCause = db.prepare('UPDATE calls SET hangup_cause = ?, hangup_cause_text = ? WHERE id = ?');
   const setCauseIfNone = db.prepare('UPDATE calls SET hangup_cause = ?, hangup_cause_text = ? WHERE id = ? AND hangup_cause IS NULL');
@@ -63,8 +96,27 @@ export function createSqliteCallStore(db: Db): CallStore {
   const project = (callId: string, at: number, type: string, data: Record<string, unknown>) => {
     switch (type) {
       case 'flow.started':
-        setFlow.run(data.flowId ?? null, callId);
+        setFlow.run(str(data.flowId), str(data.version), callId);
         break;
+      case 'call.readopted':
+        setReadopted.run({ id: callId, flowId: str(data.flowId), version: str(data.version) });
+        break;
+      case 'node.entered': {
+        const nodeId = str(data.nodeId);
+        if (nodeId === null) break;
+        const depth = typeof data.depth === 'number' ? data.depth : 0;
+        enterNode.run({ id: callId, nodeId, flowId: str(data.flowId), depth });
+        break;
+      }
+      case 'tags.added': {
+        if (!Array.isArray(data.tags)) break;
+        const row = tagsOf.get(callId) as { tags: string } | undefined;
+        if (!row) break;
+        const current = stringArray(row.tags);
+        const merged = [...new Set([...current, ...data.tags.filter((t): t is string => typeof t === 'string')])];
+        if (merged.length !== current.length) setTags.run(JSON.stringify(merged), callId);
+        break;
+      }
       case 'call.answered':
         setAnswered.run(at, callId);
         break;
@@ -116,6 +168,8 @@ export function createSqliteCallStore(db: Db): CallStore {
       if (q.from !== undefined) { where.push('started_at >= @from'); params.from = q.from; }
       if (q.to !== undefined) { where.push('started_at < @to'); params.to = q.to; }
       if (q.status) { where.push('status = @status'); params.status = q.status; }
+      if (q.flowId !== undefined) { where.push('flow_id = @flowId'); params.flowId = q.flowId; }
+      if (q.tag !== undefined) { where.push('EXISTS (SELECT 1 FROM json_each(calls.tags) WHERE value = @tag)'); params.tag = q.tag; }
       if (q.number) {
         where.push("(caller_number LIKE @number ESCAPE '\\' OR dialed LIKE @number ESCAPE '\\')");
         params.number = `%${q.number.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -126,6 +180,34 @@ export function createSqliteCallStore(db: Db): CallStore {
         .prepare(`SELECT * FROM calls ${clause} ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: q.limit, offset: q.offset }) as CallRow[];
       return { total, items: rows.map(toRecord) };
+    },
+    nodeStats: (flowId: string, q: NodeStatsQuery): NodeStats[] => {
+      // Counted from the journal, so a flow edited since still shows what its nodes did; the
+      // (type, at) index narrows the scan to the two event types in the time range.
+      const where = ["e.type IN ('node.entered', 'node.exited')", "json_extract(e.data, '$.flowId') = @flowId"];
+      const params: Record<string, unknown> = { flowId };
+      if (q.from !== undefined) { where.push('e.at >= @from'); params.from = q.from; }
+      if (q.to !== undefined) { where.push('e.at < @to'); params.to = q.to; }
+      let join = '';
+      if (q.version !== undefined) { join = 'JOIN calls c ON c.id = e.call_id AND c.flow_version = @version'; params.version = q.version; }
+      const rows = db
+        .prepare(`SELECT json_extract(e.data, '$.nodeId') AS node_id, e.type AS type, json_extract(e.data, '$.outcome') AS outcome, COUNT(*) AS n
+          FROM call_events e ${join}
+          WHERE ${where.join(' AND ')}
+          GROUP BY node_id, e.type, outcome`)
+        .all(params) as { node_id: unknown; type: string; outcome: unknown; n: number }[];
+      const byNode = new Map<string, NodeStats>();
+      for (const r of rows) {
+        if (typeof r.node_id !== 'string') continue;
+        let stats = byNode.get(r.node_id);
+        if (!stats) byNode.set(r.node_id, (stats = { nodeId: r.node_id, visits: 0, exits: {} }));
+        if (r.type === 'node.entered') stats.visits += r.n;
+        else {
+          const outcome = typeof r.outcome === 'string' ? r.outcome : 'unknown';
+          stats.exits[outcome] = (stats.exits[outcome] ?? 0) + r.n;
+        }
+      }
+      return [...byNode.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
     },
   };
 }

@@ -84,6 +84,101 @@ describe('mapAriEvent', () => {
   });
 });
 
+// An outbound leg as Asterisk 22 reports it: originated with channelId = legId into our app.
+const leg: Channel = {
+  ...channel,
+  id: 'leg-7a1c-1',
+  name: 'PJSIP/trunk-0000000d',
+  state: 'Up',
+  caller: { name: 'Switchboard', number: '+15550100' },
+  dialplan: { context: 'from-trunk', exten: 's', priority: 1, app_name: 'Stasis', app_data: 'switchboard,leg,leg-7a1c-1' },
+};
+const recording = (over: Record<string, unknown> = {}) => ({
+  name: 'call-7a1c-r1', format: 'wav', state: 'done', target_uri: 'channel:1763866646.12', ...over,
+});
+
+describe('mapAriEvent: outbound legs', () => {
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'StasisStart of an answered leg',
+      { ...base, type: 'StasisStart', args: ['leg', 'leg-7a1c-1'], channel: leg },
+      { type: 'legAnswered', at: STAMP_MS, legId: 'leg-7a1c-1' },
+    ],
+    [
+      'ChannelDestroyed of a busy leg',
+      { ...base, type: 'ChannelDestroyed', cause: 17, cause_txt: 'User busy', channel: { ...leg, state: 'Down' } },
+      { type: 'legEnded', at: STAMP_MS, legId: 'leg-7a1c-1', cause: 17 },
+    ],
+    [
+      'ChannelDestroyed of a leg nobody answered',
+      { ...base, type: 'ChannelDestroyed', cause: 19, cause_txt: 'User alerting, no answer', channel: { ...leg, state: 'Ringing' } },
+      { type: 'legEnded', at: STAMP_MS, legId: 'leg-7a1c-1', cause: 19 },
+    ],
+    [
+      'ChannelDestroyed of an answered leg whose far end sent BYE (Asterisk says 0)',
+      { ...base, type: 'ChannelDestroyed', cause: 0, cause_txt: 'Unknown', channel: leg },
+      { type: 'legEnded', at: STAMP_MS, legId: 'leg-7a1c-1', cause: 0 },
+    ],
+    [
+      'PlaybackFinished on a leg',
+      { ...base, type: 'PlaybackFinished', playback: playback('done', 'channel:leg-7a1c-1') },
+      { type: 'playbackFinished', at: STAMP_MS, channelId: 'leg-7a1c-1', playbackId: '7a1c-p1', failed: false },
+    ],
+  ])('given an ARI %s, when mapped, then it becomes the leg event', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it('given a StasisStart with args leg,<id> on a channel without the leg- prefix, when mapped, then the args name the leg', () => {
+    const event: AriEvent = { ...base, type: 'StasisStart', args: ['leg', 'leg-9'], channel: { ...leg, id: '1763866650.20' } };
+    expect(mapAriEvent(event, FALLBACK)).toEqual({ type: 'legAnswered', at: STAMP_MS, legId: 'leg-9' });
+  });
+
+  it.each<[string, AriEvent]>([
+    ['StasisEnd', { ...base, type: 'StasisEnd', channel: leg }],
+    ['ChannelHangupRequest without a cause (far-end BYE)', { ...base, type: 'ChannelHangupRequest', channel: leg }],
+    ['ChannelHangupRequest with a cause (busy)', { ...base, type: 'ChannelHangupRequest', cause: 17, channel: { ...leg, state: 'Down' } }],
+    ['ChannelDtmfReceived', { ...base, type: 'ChannelDtmfReceived', digit: '5', duration_ms: 100, channel: leg }],
+    ['Dial', { ...base, type: 'Dial', dialstatus: 'RINGING', peer: { ...leg, state: 'Ringing' } } as AriEvent],
+  ])('given a leg %s, when mapped, then it is null (legEnded reports the end)', (_name, event) => {
+    expect(mapAriEvent(event, FALLBACK)).toBeNull();
+  });
+});
+
+describe('mapAriEvent: recordings', () => {
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'RecordingFinished with maxSilenceSeconds (talking and silence reported)',
+      { ...base, type: 'RecordingFinished', recording: recording({ duration: 7, talking_duration: 5, silence_duration: 2 }) },
+      { type: 'recordingFinished', at: STAMP_MS, channelId: '1763866646.12', name: 'call-7a1c-r1', durationSec: 7, talkingSec: 5, failed: false },
+    ],
+    [
+      'RecordingFinished without maxSilenceSeconds (no talking_duration)',
+      { ...base, type: 'RecordingFinished', recording: recording({ duration: 12 }) },
+      { type: 'recordingFinished', at: STAMP_MS, channelId: '1763866646.12', name: 'call-7a1c-r1', durationSec: 12, talkingSec: null, failed: false },
+    ],
+    [
+      'RecordingFinished of a far end that sent no audio (Asterisk stops after ~4 s)',
+      { ...base, type: 'RecordingFinished', recording: recording({ target_uri: 'channel:leg-7a1c-1', duration: 0, talking_duration: 0, silence_duration: 0 }) },
+      { type: 'recordingFinished', at: STAMP_MS, channelId: 'leg-7a1c-1', name: 'call-7a1c-r1', durationSec: 0, talkingSec: 0, failed: false },
+    ],
+    [
+      'RecordingFailed (channel in a bridge)',
+      { ...base, type: 'RecordingFailed', recording: recording({ state: 'failed', cause: 'Cannot record channel while in bridge' }) },
+      { type: 'recordingFinished', at: STAMP_MS, channelId: '1763866646.12', name: 'call-7a1c-r1', durationSec: null, talkingSec: null, failed: true },
+    ],
+  ])('given an ARI %s, when mapped, then it becomes recordingFinished', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it('given a recording event on a bridge, when mapped, then it is null', () => {
+    expect(mapAriEvent({ ...base, type: 'RecordingFinished', recording: recording({ target_uri: 'bridge:b-1', duration: 3 }) }, FALLBACK)).toBeNull();
+  });
+
+  it('given RecordingStarted, when mapped, then it is null', () => {
+    expect(mapAriEvent({ ...base, type: 'RecordingStarted', recording: recording({ state: 'recording' }) }, FALLBACK)).toBeNull();
+  });
+});
+
 describe('toLiveChannel', () => {
   it('given a channel without caller or dialplan details, when mapped, then the fields are empty strings', () => {
     const bare = { ...channel, caller: undefined, dialplan: undefined, creationtime: '' } as unknown as Channel;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseOk, migrate, openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
 import { migrations } from '../../../src/adapters/sqlite/migrations.js';
@@ -53,6 +54,31 @@ describe('SQLite database', () => {
     expect(second.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(migrate(second)).toBe(LATEST);
     expect(createSqliteCallStore(second).get('c1')?.id).toBe('c1');
+  });
+
+  it('given a version 1 database with calls, when opened, then it is upgraded and the old rows get empty path and tags', () => {
+    const file = join(dir, 'v1.db');
+    const v1 = new Database(file);
+    const first = migrations.find((m) => m.version === 1);
+    if (!first) throw new Error('migration 1 missing');
+    v1.exec(first.sql);
+    v1.pragma('user_version = 1');
+    v1.prepare(`INSERT INTO calls (id, channel_id, direction, caller_number, flow_id, status, started_at) VALUES ('old', 'chan-old', 'inbound', '42', 'main', 'active', ?)`).run(T0);
+    v1.prepare(`INSERT INTO call_events (call_id, at, type, data) VALUES ('old', ?, 'flow.started', '{"flowId":"main","sha256":"x"}')`).run(T0);
+    v1.close();
+
+    const db = open(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(['calendar_overrides', 'calendar_override_log']));
+    const store = createSqliteCallStore(db);
+    expect(store.get('old')).toMatchObject({ id: 'old', flowId: 'main', flowVersion: null, lastNode: null, path: [], tags: [] });
+    expect(db.prepare("SELECT node_path, tags FROM calls WHERE id = 'old'").get()).toEqual({ node_path: '[]', tags: '[]' });
+    expect(store.events('old').map((e) => e.type)).toEqual(['flow.started']);
+
+    store.append('old', T0 + 10, 'node.entered', { flowId: 'main', nodeId: 'welcome', kind: 'play' });
+    store.append('old', T0 + 11, 'tags.added', { nodeId: 'welcome', tags: ['vip'] });
+    expect(store.get('old')).toMatchObject({ path: ['welcome'], lastNode: 'welcome', tags: ['vip'] });
   });
 
   it('given a file database, when opened, then it is in WAL mode with foreign keys on', () => {
@@ -193,6 +219,179 @@ describe('SQLite call store', () => {
     });
   });
 
+  describe('flow version, node path and tags', () => {
+    const enter = (at: number, nodeId: string, flowId = 'main', depth?: number) =>
+      store.append('c1', at, 'node.entered', { flowId, nodeId, kind: 'play', ...(depth === undefined ? {} : { depth }) });
+
+    it('given flow.started with a version, when projected, then the call has the flow id and version and an empty path', () => {
+      store.startCall(newCall('c1'));
+      expect(store.get('c1')).toMatchObject({ flowId: null, flowVersion: null, lastNode: null, path: [], tags: [] });
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: '0123456789abcdef', file: '/flows/main.yaml' });
+      expect(store.get('c1')).toMatchObject({ flowId: 'main', flowVersion: '0123456789abcdef', path: [] });
+    });
+
+    it('given nodes entered in the entry flow and in a subflow, when projected, then subflow nodes are prefixed with their flow id', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      enter(T0 + 2, 'welcome');
+      enter(T0 + 3, 'identify');
+      store.append('c1', T0 + 3, 'subflow.called', { nodeId: 'identify', flowId: 'auth', version: 'a1' });
+      enter(T0 + 4, 'ask', 'auth', 1);
+      enter(T0 + 5, 'check', 'auth', 1);
+      store.append('c1', T0 + 6, 'subflow.returned', { flowId: 'auth', nodeId: 'identify' });
+      enter(T0 + 7, 'menu');
+      expect(store.get('c1')).toMatchObject({ path: ['welcome', 'identify', 'auth/ask', 'auth/check', 'menu'], lastNode: 'menu' });
+      enter(T0 + 8, 'ask', 'auth', 1);
+      expect(store.get('c1')?.lastNode).toBe('auth/ask');
+    });
+
+    it('given the entry flow called as its own subflow, when its nodes are entered with depth, then they are prefixed too', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      enter(T0 + 2, 'welcome');
+      enter(T0 + 3, 'welcome', 'main', 1);
+      enter(T0 + 4, 'menu', 'main', 0);
+      expect(store.get('c1')?.path).toEqual(['welcome', 'main/welcome', 'menu']);
+    });
+
+    it('given a node of another flow without depth, when entered, then the flow id difference alone prefixes it', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      enter(T0 + 2, 'x', 'other');
+      expect(store.get('c1')).toMatchObject({ path: ['other/x'], lastNode: 'other/x' });
+    });
+
+    it('given a node entered before any flow.started, when projected, then it goes in unprefixed', () => {
+      store.startCall(newCall('c1'));
+      enter(T0 + 2, 'welcome');
+      expect(store.get('c1')?.path).toEqual(['welcome']);
+    });
+
+    it('given node ids with quotes and slashes, when entered, then the path keeps them as JSON strings', () => {
+      store.startCall(newCall('c1'));
+      enter(T0 + 2, 'say "hi"');
+      enter(T0 + 3, 'a/b');
+      expect(store.get('c1')?.path).toEqual(['say "hi"', 'a/b']);
+    });
+
+    it('given node.entered without a node id, when appended, then it is journaled and the path is unchanged', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 2, 'node.entered', { flowId: 'main' });
+      expect(store.get('c1')).toMatchObject({ path: [], lastNode: null });
+      expect(store.events('c1')).toHaveLength(2);
+    });
+
+    it('given tags added twice with an overlap, when projected, then the tags are unique in first-added order', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'tags.added', { nodeId: 't1', tags: ['sales', 'vip'] });
+      store.append('c1', T0 + 2, 'tags.added', { nodeId: 't2', tags: ['vip', 'callback', 'sales', 'callback'] });
+      expect(store.get('c1')?.tags).toEqual(['sales', 'vip', 'callback']);
+    });
+
+    it('given tags.added with non-string entries or no array, when projected, then only strings are kept', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'tags.added', { nodeId: 't1', tags: ['a', 3, null] });
+      store.append('c1', T0 + 2, 'tags.added', { nodeId: 't2', tags: 'b' });
+      expect(store.get('c1')?.tags).toEqual(['a']);
+    });
+
+    it('given an answered call re-adopted on a newer flow version, when projected, then the version follows and the re-entered node is in the path again', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      enter(T0 + 2, 'welcome');
+      enter(T0 + 3, 'menu');
+      store.append('c1', T0 + 4, 'tags.added', { nodeId: 'menu', tags: ['sales'] });
+      store.append('c1', T0 + 10, 'call.readopted', { nodeId: 'menu', flowId: 'main', version: 'v2' });
+      enter(T0 + 10, 'menu');
+      expect(store.get('c1')).toMatchObject({ flowId: 'main', flowVersion: 'v2', path: ['welcome', 'menu', 'menu'], lastNode: 'menu', tags: ['sales'] });
+    });
+
+    it('given a call never answered, when re-adopted without a version, then the following flow.started brings the version', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      store.append('c1', T0 + 10, 'call.readopted', { nodeId: null, flowId: 'main' });
+      expect(store.get('c1')).toMatchObject({ flowId: 'main', flowVersion: 'v1' });
+      store.append('c1', T0 + 10, 'flow.started', { flowId: 'main', version: 'v2', file: 'main.yaml' });
+      expect(store.get('c1')).toMatchObject({ flowId: 'main', flowVersion: 'v2', path: [] });
+    });
+
+    it('given a call re-adopted on another flow without a version, when projected, then the old version is not kept for the new flow', () => {
+      store.startCall(newCall('c1'));
+      store.append('c1', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      store.append('c1', T0 + 10, 'call.readopted', { nodeId: null, flowId: 'night' });
+      expect(store.get('c1')).toMatchObject({ flowId: 'night', flowVersion: null });
+    });
+  });
+
+  describe('node stats', () => {
+    // Two calls on main v1, one on main v2, each with a walk through the flow; 'auth' is a subflow.
+    const walk = (id: string, at: number, version: string, steps: [nodeId: string, outcome: string | null, flowId?: string][]) => {
+      store.startCall(newCall(id, { startedAt: at }));
+      store.append(id, at, 'flow.started', { flowId: 'main', version, file: 'main.yaml' });
+      let t = at;
+      for (const [nodeId, outcome, flowId = 'main'] of steps) {
+        t += 1_000;
+        store.append(id, t, 'node.entered', { flowId, nodeId, kind: 'menu', ...(flowId === 'main' ? {} : { depth: 1 }) });
+        if (outcome) store.append(id, t + 500, 'node.exited', { flowId, nodeId, outcome, target: null });
+      }
+    };
+    beforeEach(() => {
+      walk('s1', T0, 'v1', [['welcome', 'next'], ['menu', 'noInput'], ['menu', '1'], ['sales', null]]);
+      walk('s2', T0 + 60_000, 'v1', [['welcome', 'next'], ['menu', '2'], ['ask', 'ok', 'auth'], ['support', null]]);
+      walk('s3', T0 + 120_000, 'v2', [['welcome', 'next'], ['menu', '1'], ['sales', null]]);
+      // A loop refused by maxVisits is journaled without node.entered, then exits 'loopExceeded'.
+      store.append('s3', T0 + 125_000, 'node.loopExceeded', { flowId: 'main', nodeId: 'menu', visits: 4 });
+      store.append('s3', T0 + 125_000, 'node.exited', { flowId: 'main', nodeId: 'menu', outcome: 'loopExceeded', target: 'bye' });
+    });
+
+    it('given calls over the whole range, when counted, then visits and exits by outcome are per node, ordered by node id', () => {
+      expect(store.nodeStats('main', {})).toEqual([
+        { nodeId: 'menu', visits: 4, exits: { noInput: 1, '1': 2, '2': 1, loopExceeded: 1 } },
+        { nodeId: 'sales', visits: 2, exits: {} },
+        { nodeId: 'support', visits: 1, exits: {} },
+        { nodeId: 'welcome', visits: 3, exits: { next: 3 } },
+      ]);
+    });
+
+    it('given a subflow, when counted, then only its own nodes come back', () => {
+      expect(store.nodeStats('auth', {})).toEqual([{ nodeId: 'ask', visits: 1, exits: { ok: 1 } }]);
+      expect(store.nodeStats('nope', {})).toEqual([]);
+    });
+
+    it('given a time range, when counted, then events at from are in and events at to are out', () => {
+      // s2's events run from T0+61s (welcome) to T0+64s (support).
+      expect(store.nodeStats('main', { from: T0 + 61_000, to: T0 + 64_000 })).toEqual([
+        { nodeId: 'menu', visits: 1, exits: { '2': 1 } },
+        { nodeId: 'welcome', visits: 1, exits: { next: 1 } },
+      ]);
+      expect(store.nodeStats('main', { from: T0 + 120_000 })).toEqual([
+        { nodeId: 'menu', visits: 1, exits: { '1': 1, loopExceeded: 1 } },
+        { nodeId: 'sales', visits: 1, exits: {} },
+        { nodeId: 'welcome', visits: 1, exits: { next: 1 } },
+      ]);
+      expect(store.nodeStats('main', { to: T0 })).toEqual([]);
+    });
+
+    it('given a version, when counted, then only calls whose entry flow ran that version count', () => {
+      expect(store.nodeStats('main', { version: 'v2' })).toEqual([
+        { nodeId: 'menu', visits: 1, exits: { '1': 1, loopExceeded: 1 } },
+        { nodeId: 'sales', visits: 1, exits: {} },
+        { nodeId: 'welcome', visits: 1, exits: { next: 1 } },
+      ]);
+      expect(store.nodeStats('main', { version: 'v1', from: T0 + 60_000 }).map((s) => [s.nodeId, s.visits])).toEqual([
+        ['menu', 1], ['support', 1], ['welcome', 1],
+      ]);
+      expect(store.nodeStats('main', { version: 'v9' })).toEqual([]);
+    });
+
+    it('given the query, when planned, then it reads the journal through the (type, at) index', () => {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM call_events e
+        WHERE e.type IN ('node.entered', 'node.exited') AND json_extract(e.data, '$.flowId') = 'main' AND e.at >= 0 AND e.at < 1`).all() as { detail: string }[])
+        .map((r) => r.detail).join('\n');
+      expect(plan).toMatch(/call_events_type_at/);
+    });
+  });
+
   describe('the journal is append-only', () => {
     it('given journal rows, when one is updated, then the database refuses', () => {
       store.startCall(newCall('c1'));
@@ -247,6 +446,22 @@ describe('SQLite call store', () => {
     it('given calls, when listed by status, then only that status comes back', () => {
       expect(ids({ ...page, status: 'active' })).toEqual(['d', 'b']);
       expect(ids({ ...page, status: 'ended' })).toEqual(['c', 'a']);
+    });
+
+    it('given calls with flows and tags, when listed by flow id or tag, then only the matching calls come', () => {
+      store.append('a', T0 + 1, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      store.append('b', T0 + 1_001, 'flow.started', { flowId: 'night', version: 'n1', file: 'night.yaml' });
+      store.append('c', T0 + 2_001, 'flow.started', { flowId: 'main', version: 'v1', file: 'main.yaml' });
+      store.append('a', T0 + 2, 'tags.added', { nodeId: 't', tags: ['vip', 'sales'] });
+      store.append('b', T0 + 1_002, 'tags.added', { nodeId: 't', tags: ['sales'] });
+      store.append('d', T0 + 3_002, 'tags.added', { nodeId: 't', tags: ['vip-gold', '%'] });
+      expect(ids({ ...page, flowId: 'main' })).toEqual(['c', 'a']);
+      expect(ids({ ...page, flowId: 'mai' })).toEqual([]);
+      expect(ids({ ...page, tag: 'sales' })).toEqual(['b', 'a']);
+      expect(ids({ ...page, tag: 'vip' })).toEqual(['a']);
+      expect(ids({ ...page, tag: '%' })).toEqual(['d']);
+      expect(ids({ ...page, tag: 'sales', flowId: 'main' })).toEqual(['a']);
+      expect(store.list({ ...page, limit: 1, tag: 'sales' })).toMatchObject({ total: 2, items: [{ id: 'b' }] });
     });
 
     it('given calls, when paged, then limit and offset slice the list and total counts every match', () => {

@@ -1,4 +1,4 @@
-import { TelephonyError, type LiveChannel, type Telephony } from '../../../src/ports/telephony.js';
+import { TelephonyError, type DialTarget, type LiveChannel, type RecordOptions, type Telephony } from '../../../src/ports/telephony.js';
 
 type Method = keyof Telephony;
 
@@ -32,33 +32,51 @@ export class FakeTelephony implements Telephony {
     return this.calls.map((c) => c.method);
   }
 
-  private async record(method: Method, args: unknown[]): Promise<void> {
+  private async log(method: Method, args: unknown[]): Promise<void> {
     this.calls.push({ method, args });
     const error = this.failures.get(method)?.shift();
     if (error) throw error;
   }
 
   watch(channelId: string) {
-    return this.record('watch', [channelId]);
+    return this.log('watch', [channelId]);
   }
   answer(channelId: string) {
-    return this.record('answer', [channelId]);
+    return this.log('answer', [channelId]);
   }
   play(channelId: string, playbackId: string, media: string[]) {
-    return this.record('play', [channelId, playbackId, media]);
+    return this.log('play', [channelId, playbackId, media]);
   }
   stopPlayback(playbackId: string) {
-    return this.record('stopPlayback', [playbackId]);
+    return this.log('stopPlayback', [playbackId]);
   }
   hangup(channelId: string, reason: 'normal' | 'busy' | 'congestion' | 'no_answer') {
-    return this.record('hangup', [channelId, reason]);
+    return this.log('hangup', [channelId, reason]);
   }
   continueInDialplan(channelId: string, context: string) {
-    return this.record('continueInDialplan', [channelId, context]);
+    return this.log('continueInDialplan', [channelId, context]);
   }
   async appChannels(): Promise<LiveChannel[]> {
-    await this.record('appChannels', []);
+    await this.log('appChannels', []);
     return this.live.map((c) => ({ ...c }));
+  }
+  record(channelId: string, recording: RecordOptions) {
+    return this.log('record', [channelId, recording]);
+  }
+  stopRecording(name: string) {
+    return this.log('stopRecording', [name]);
+  }
+  sendDtmf(channelId: string, dtmf: string, betweenMs: number) {
+    return this.log('sendDtmf', [channelId, dtmf, betweenMs]);
+  }
+  dial(legId: string, target: DialTarget) {
+    return this.log('dial', [legId, target]);
+  }
+  bridge(bridgeId: string, channelIds: string[]) {
+    return this.log('bridge', [bridgeId, channelIds]);
+  }
+  destroyBridge(bridgeId: string) {
+    return this.log('destroyBridge', [bridgeId]);
   }
 }
 

@@ -3,10 +3,11 @@ import type { NodeDefinition } from '../node-definition.js';
 
 export const hangupNode: NodeDefinition<HangupNode> = {
   kind: 'hangup',
+  takesInput: false,
   enter(node) {
-    return { effects: [{ type: 'hangup', reason: node.reason ?? 'normal' }], ends: true };
+    return { effects: [{ type: 'hangup', reason: node.reason }], ends: true };
   },
-  resume() {
-    return { effects: [], ends: true };
+  on() {
+    return {};
   },
 };

@@ -3,14 +3,12 @@ import type { NodeDefinition } from '../node-definition.js';
 
 export const pauseNode: NodeDefinition<PauseNode> = {
   kind: 'pause',
-  enter(node, newId) {
-    const timerId = newId('t');
-    return {
-      effects: [{ type: 'startTimer', timerId, ms: Math.round(node.seconds * 1000) }],
-      wait: { kind: 'timer', id: timerId },
-    };
+  takesInput: false,
+  enter(node, ctx) {
+    const timerId = ctx.newId('t');
+    return { effects: [{ type: 'startTimer', timerId, ms: node.ms }], local: timerId };
   },
-  resume(node) {
-    return { effects: [], next: node.next };
+  on(_node, local, event) {
+    return event.type === 'timer' && event.timerId === local ? { exit: 'next' } : {};
   },
 };

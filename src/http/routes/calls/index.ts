@@ -32,7 +32,7 @@ export const callRoutes = (store: CallStore): FastifyPluginAsyncTypebox => async
       if (from !== undefined && to !== undefined && from > to) {
         throw new ApiError(400, 'bad_request', "'from' must not be after 'to'");
       }
-      const result = store.list({ from, to, number: q.number, status: q.status, limit: q.limit, offset: q.offset });
+      const result = store.list({ from, to, number: q.number, status: q.status, flowId: q.flowId, tag: q.tag, limit: q.limit, offset: q.offset });
       return { total: result.total, limit: q.limit, offset: q.offset, items: result.items.map(toApi) };
     },
   );

@@ -25,6 +25,12 @@ export const CallSchema = Type.Object(
       Type.String({ description: 'caller_hangup, flow_hangup, fallback, error or lost (ended while Switchboard was not connected)' }),
       Type.Null(),
     ]),
+    flowVersion: Type.Union([Type.String({ description: 'Content hash of the entry flow version the call ran' }), Type.Null()]),
+    lastNode: Type.Union([Type.String({ description: 'The last node entered, in the form of a path entry' }), Type.Null()]),
+    path: Type.Array(Type.String(), {
+      description: "Nodes entered, in order: 'nodeId' in the entry flow, 'flowId/nodeId' inside a subflow; a node entered again appears again",
+    }),
+    tags: Type.Array(Type.String(), { description: 'Tags the flow added, unique, in the order first added' }),
   },
   { $id: 'Call' },
 );
@@ -42,6 +48,8 @@ export const ListCallsQuery = Type.Object(
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Calls that started before this time' })),
     number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Part of the caller or dialed number' })),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('ended')])),
+    flowId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Calls whose entry flow is this one' })),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Calls the flow tagged with exactly this tag' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
   },

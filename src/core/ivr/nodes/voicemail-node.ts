@@ -1,0 +1,41 @@
+import type { VoicemailNode } from '../flow-types.js';
+import type { NodeContext, NodeDefinition, NodeResult } from '../node-definition.js';
+
+interface VoicemailLocal {
+  playbackId: string | null;
+  name: string | null;
+}
+
+function record(node: VoicemailNode, ctx: NodeContext): NodeResult {
+  // The name is ours alone (mailbox ids are validated identifiers), never caller input.
+  const name = `vm-${node.mailbox}-${ctx.newId('r')}`;
+  return {
+    effects: [{ type: 'record', name, maxDurationSec: node.maxDurationSec, maxSilenceSec: node.maxSilenceSec, beep: node.beep, terminateOn: node.terminator }],
+    local: { playbackId: null, name } satisfies VoicemailLocal,
+  };
+}
+
+export const voicemailNode: NodeDefinition<VoicemailNode> = {
+  kind: 'voicemail',
+  takesInput: false,
+  enter(node, ctx) {
+    if (node.prompt.length === 0) return record(node, ctx);
+    const play = ctx.play(node.prompt);
+    return { effects: [play], local: { playbackId: play.playbackId, name: null } satisfies VoicemailLocal };
+  },
+  on(node, raw, event, ctx) {
+    const local = raw as VoicemailLocal;
+    if (event.type === 'playbackFinished' && event.playbackId === local.playbackId) return record(node, ctx);
+    if (event.type === 'recordingFinished' && event.name === local.name) {
+      if (event.failed) return { error: { code: 'recording_failed', message: 'the voicemail recording failed' } };
+      const talked = event.talkingSec === null ? (event.durationSec ?? 0) : event.talkingSec;
+      const saved = (event.durationSec ?? 0) >= node.minDurationSec && talked > 0;
+      return {
+        exit: saved ? 'saved' : 'noAudio',
+        journal: [{ event: saved ? 'voicemail.saved' : 'voicemail.empty', data: { nodeId: node.id, mailbox: node.mailbox, recording: local.name, durationSec: event.durationSec, talkingSec: event.talkingSec } }],
+      };
+    }
+    if (event.type === 'effectFailed' && event.effect === 'record') return { error: { code: event.code, message: event.message } };
+    return {};
+  },
+};

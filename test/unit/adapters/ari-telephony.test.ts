@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAriHttp } from '../../../src/adapters/ari/ari-http.js';
+import { createAriTelephony } from '../../../src/adapters/ari/ari-telephony.js';
+import { TelephonyError, type Telephony } from '../../../src/ports/telephony.js';
+import { json, startFakeAri, type FakeAriServer, type RecordedRequest } from '../support/fake-ari-server.js';
+
+const APP = 'switchboard-test';
+type Route = (req: RecordedRequest) => { status: number; body?: unknown; delayMs?: number } | undefined;
+
+describe('ARI Telephony (record, DTMF, legs, bridges) against a fake ARI', () => {
+  let ari: FakeAriServer;
+  let telephony: Telephony;
+  /** First route that answers wins; anything else is 204. */
+  let routes: Route[];
+  const query = (req: RecordedRequest | undefined) => Object.fromEntries(req?.query ?? []);
+  const sent = () => ari.requests.map((r) => `${r.method} ${r.rawPath}`);
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (err: unknown) => (err instanceof TelephonyError ? err.code : `not a TelephonyError: ${String(err)}`),
+    );
+
+  beforeEach(async () => {
+    routes = [];
+    ari = await startFakeAri();
+    ari.handler = (req, res) => {
+      const answer = routes.map((route) => route(req)).find((a) => a !== undefined);
+      const reply = () => (answer ? json(res, answer.status, answer.body ?? {}) : res.writeHead(204).end());
+      if (answer?.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
+    };
+    telephony = createAriTelephony(createAriHttp({ url: ari.url, user: 'u', password: 'p', timeoutMs: 300 }), APP);
+  });
+  afterEach(() => ari.close());
+
+  describe('record', () => {
+    const options = { name: 'call-1-r1', maxDurationSec: 120, maxSilenceSec: 3, beep: true, terminateOn: '#' as const };
+
+    it('given record options, when recording, then it POSTs channels/{id}/record as wav that never overwrites', async () => {
+      routes.push(() => ({ status: 201, body: { name: 'call-1-r1', format: 'wav', state: 'queued', target_uri: 'channel:c1' } }));
+      await telephony.record('c1', options);
+      expect(sent()).toEqual(['POST /ari/channels/c1/record']);
+      expect(query(ari.requests[0])).toEqual({
+        name: 'call-1-r1', format: 'wav', ifExists: 'fail', maxDurationSeconds: '120', maxSilenceSeconds: '3', beep: 'true', terminateOn: '#',
+      });
+    });
+
+    it.each<[string, number, string, string]>([
+      ['a recording of that name exists', 409, "Recording 'call-1-r1' already exists and can not be overwritten", 'rejected'],
+      ['the channel left Stasis', 409, 'Channel not in Stasis application', 'channel_gone'],
+      ['the channel is gone', 404, 'Channel not found', 'channel_gone'],
+      ['the parameters are refused', 400, 'Recording name invalid', 'rejected'],
+    ])('given ARI answers that %s, when recording, then it fails as %s', async (_what, status, message, expected) => {
+      routes.push(() => ({ status, body: { message } }));
+      await expect(code(telephony.record('c1', options))).resolves.toBe(expected);
+    });
+  });
+
+  describe('stopRecording', () => {
+    it('given a live recording, when stopped, then it POSTs recordings/live/{name}/stop', async () => {
+      await telephony.stopRecording('call-1-r1');
+      expect(sent()).toEqual(['POST /ari/recordings/live/call-1-r1/stop']);
+    });
+
+    it('given the recording already finished (404), when stopped, then it resolves', async () => {
+      routes.push(() => ({ status: 404, body: { message: 'Recording not found' } }));
+      await expect(telephony.stopRecording('call-1-r1')).resolves.toBeUndefined();
+    });
+
+    it('given ARI fails otherwise, when stopped, then it is a TelephonyError', async () => {
+      routes.push(() => ({ status: 500, body: { message: 'boom' } }));
+      await expect(code(telephony.stopRecording('call-1-r1'))).resolves.toBe('rejected');
+    });
+  });
+
+  describe('sendDtmf', () => {
+    it('given digits, when sent, then it POSTs /dtmf and resolves only when the variable queued behind them is set', async () => {
+      // Asterisk answers /dtmf at once and the variable once the digits are out.
+      routes.push((req) => (req.rawPath.endsWith('/variable') ? { status: 204, delayMs: 150 } : undefined));
+      const started = Date.now();
+      await telephony.sendDtmf('leg-1', '12#', 80);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(sent()).toEqual(['POST /ari/channels/leg-1/dtmf', 'POST /ari/channels/leg-1/variable']);
+      expect(query(ari.requests[0])).toEqual({ dtmf: '12#', between: '80', duration: '100' });
+      expect(query(ari.requests[1])).toEqual({ variable: 'SWITCHBOARD_DTMF_SENT', value: '12#' });
+    });
+
+    it('given digits that take longer than the request timeout to send, when sent, then the wait is not cut short', async () => {
+      routes.push((req) => (req.rawPath.endsWith('/variable') ? { status: 204, delayMs: 600 } : undefined));
+      await expect(telephony.sendDtmf('leg-1', '123', 100)).resolves.toBeUndefined(); // client timeout is 300 ms
+    });
+
+    it('given the channel is gone, when sending, then it fails as channel_gone', async () => {
+      routes.push(() => ({ status: 404, body: { message: 'Channel not found' } }));
+      await expect(code(telephony.sendDtmf('leg-1', '1', 100))).resolves.toBe('channel_gone');
+      expect(sent()).toEqual(['POST /ari/channels/leg-1/dtmf']);
+    });
+
+    it('given the channel hangs up while the digits go out, when sending, then it fails as channel_gone', async () => {
+      routes.push((req) => (req.rawPath.endsWith('/variable') ? { status: 404, body: { message: 'Channel not found' } } : undefined));
+      await expect(code(telephony.sendDtmf('leg-1', '1', 100))).resolves.toBe('channel_gone');
+    });
+  });
+
+  describe('dial', () => {
+    it('given a leg, when dialled, then it originates a channel with the leg id into our app with args leg,<legId>', async () => {
+      routes.push(() => ({ status: 200, body: { id: 'leg-1', state: 'Down' } }));
+      await telephony.dial('leg-1', { endpoint: 'PJSIP/5551234@trunk', callerId: '"Switchboard" <+15550100>', timeoutSec: 25 });
+      expect(sent()).toEqual(['POST /ari/channels/leg-1']); // no extra subscription: originate subscribes the app
+      expect(query(ari.requests[0])).toEqual({
+        endpoint: 'PJSIP/5551234@trunk', app: APP, appArgs: 'leg,leg-1', callerId: '"Switchboard" <+15550100>', timeout: '25',
+      });
+    });
+
+    it('given no caller id, when dialled, then callerId is left out', async () => {
+      routes.push(() => ({ status: 200, body: { id: 'leg-1' } }));
+      await telephony.dial('leg-1', { endpoint: 'PJSIP/1001', timeoutSec: 20 });
+      expect(ari.requests[0]?.query.has('callerId')).toBe(false);
+    });
+
+    it.each<[string, number, string]>([
+      ['the leg id is taken', 409, 'rejected'],
+      ['the endpoint does not exist (Asterisk: 500 Allocation failed)', 500, 'rejected'],
+      ['the dial string is malformed', 400, 'rejected'],
+    ])('given %s, when dialled, then it fails as %s', async (_what, status, expected) => {
+      routes.push(() => ({ status, body: { message: 'no' } }));
+      await expect(code(telephony.dial('leg-1', { endpoint: 'PJSIP/nobody', timeoutSec: 20 }))).resolves.toBe(expected);
+    });
+
+    it('given ARI is unreachable, when dialled, then it fails as unavailable', async () => {
+      await ari.close();
+      await expect(code(telephony.dial('leg-1', { endpoint: 'PJSIP/1001', timeoutSec: 20 }))).resolves.toBe('unavailable');
+      ari = await startFakeAri(); // for afterEach
+    });
+  });
+
+  describe('bridge', () => {
+    it('given two channels, when bridged, then it creates a mixing bridge with DTMF events and adds both in one request', async () => {
+      routes.push((req) => (req.rawPath === '/ari/bridges/call-1-b1' ? { status: 200, body: { id: 'call-1-b1', channels: [] } } : undefined));
+      await telephony.bridge('call-1-b1', ['1763866646.12', 'leg-1']);
+      expect(sent()).toEqual(['POST /ari/bridges/call-1-b1', 'POST /ari/bridges/call-1-b1/addChannel']);
+      expect(query(ari.requests[0])).toEqual({ type: 'mixing,dtmf_events' });
+      expect(query(ari.requests[1])).toEqual({ channel: '1763866646.12,leg-1' });
+    });
+
+    it('given the bridge exists already with one of the channels, when bridged again, then only the missing channel is added', async () => {
+      routes.push((req) => {
+        if (req.method === 'POST' && req.rawPath === '/ari/bridges/call-1-b1') return { status: 409, body: { message: "Bridge with id 'call-1-b1' already exists" } };
+        if (req.method === 'GET') return { status: 200, body: { id: 'call-1-b1', channels: ['1763866646.12'] } };
+        return undefined;
+      });
+      await telephony.bridge('call-1-b1', ['1763866646.12', 'leg-1']);
+      expect(sent()).toEqual(['POST /ari/bridges/call-1-b1', 'GET /ari/bridges/call-1-b1', 'POST /ari/bridges/call-1-b1/addChannel']);
+      expect(query(ari.requests[2])).toEqual({ channel: 'leg-1' });
+    });
+
+    it('given the bridge exists with every channel in it, when bridged again, then nothing is re-added (a re-add makes members leave and re-enter)', async () => {
+      routes.push((req) => {
+        if (req.method === 'POST') return { status: 409, body: { message: 'exists' } };
+        return { status: 200, body: { id: 'call-1-b1', channels: ['leg-1', '1763866646.12'] } };
+      });
+      await telephony.bridge('call-1-b1', ['1763866646.12', 'leg-1']);
+      expect(sent()).toEqual(['POST /ari/bridges/call-1-b1', 'GET /ari/bridges/call-1-b1']);
+    });
+
+    it.each<[string, number, string, string]>([
+      ['a channel hung up', 400, 'Channel not found', 'channel_gone'],
+      ['a channel left Stasis', 422, 'Channel not in Stasis application', 'channel_gone'],
+    ])('given %s before it was added, when bridged, then the new bridge is destroyed and it fails as %s', async (_what, status, message, expected) => {
+      routes.push((req) => (req.rawPath.endsWith('/addChannel') ? { status, body: { message } } : undefined));
+      await expect(code(telephony.bridge('call-1-b1', ['1763866646.12', 'leg-1']))).resolves.toBe(expected);
+      expect(sent()).toEqual(['POST /ari/bridges/call-1-b1', 'POST /ari/bridges/call-1-b1/addChannel', 'DELETE /ari/bridges/call-1-b1']);
+    });
+  });
+
+  describe('destroyBridge', () => {
+    it('given a bridge, when destroyed, then it DELETEs it', async () => {
+      await telephony.destroyBridge('call-1-b1');
+      expect(sent()).toEqual(['DELETE /ari/bridges/call-1-b1']);
+    });
+
+    it('given the bridge is already gone (404), when destroyed, then it resolves', async () => {
+      routes.push(() => ({ status: 404, body: { message: 'Bridge not found' } }));
+      await expect(telephony.destroyBridge('call-1-b1')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('stopPlayback and hangup', () => {
+    it('given the playback already finished (404), when stopped, then it resolves; other failures are TelephonyErrors', async () => {
+      routes.push(() => ({ status: 404, body: { message: 'Playback not found' } }));
+      await expect(telephony.stopPlayback('call-1-p1')).resolves.toBeUndefined();
+      routes.unshift(() => ({ status: 500, body: { message: 'boom' } }));
+      await expect(code(telephony.stopPlayback('call-1-p1'))).resolves.toBe('rejected');
+    });
+
+    it('given the channel is already gone (404), when hung up, then it resolves', async () => {
+      routes.push(() => ({ status: 404, body: { message: 'Channel not found' } }));
+      await expect(telephony.hangup('leg-1', 'normal')).resolves.toBeUndefined();
+    });
+  });
+});
