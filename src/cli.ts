@@ -5,10 +5,13 @@ import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { ROLES, type Role } from './ports/api-key-store.js';
 import { createApiKeyService } from './services/api-key-service.js';
+import { flowsCommand } from './cli/flows-command.js';
 
 const USAGE = `usage: switchboard-cli keys create --name NAME [--role admin|supervisor|agent]
        switchboard-cli keys list
        switchboard-cli keys revoke ID
+       switchboard-cli flows validate [--verbose] [PATHS...]   (default: the flows directory)
+       switchboard-cli flows test [PATHS...]
 Uses the same configuration as the server (SWITCHBOARD_DATA_DIR, or SWITCHBOARD_CONFIG).`;
 
 function fail(message: string): never {
@@ -20,15 +23,33 @@ function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, role: { type: 'string', default: 'admin' }, quiet: { type: 'boolean', short: 'q' } },
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string', default: 'admin' },
+      quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
   });
   const [area, action, arg] = positionals;
-  if (area !== 'keys' || !action) fail(USAGE);
+  if ((area !== 'keys' && area !== 'flows') || !action) fail(USAGE);
   let config;
   try {
     config = loadConfig();
   } catch (err) {
     fail(err instanceof ConfigError ? err.message : String(err));
+  }
+  if (area === 'flows') {
+    if (action !== 'validate' && action !== 'test') fail(USAGE);
+    const paths = positionals.slice(2);
+    process.exit(
+      flowsCommand(action, paths.length ? paths : [config.flowsDir], {
+        soundsDir: config.soundsDir,
+        asteriskSoundsDir: config.asteriskSoundsDir,
+        defaultFlow: config.entryFlow,
+        verbose: values.verbose ?? false,
+        out: (line) => process.stdout.write(`${line}\n`),
+      }),
+    );
   }
   const db = openDatabase(join(config.dataDir, 'switchboard.db'));
   const keys = createApiKeyService(createSqliteApiKeyStore(db));

@@ -211,7 +211,11 @@ export function simulate(library: FlowLibrary, flowId: string, scenario: Scenari
     preset: { ...(scenario.given?.vars ? { vars: scenario.given.vars } : {}), ...(scenario.given?.locale ? { locale: scenario.given.locale } : {}) },
   });
   for (const [index, step] of (scenario.steps ?? []).entries()) {
-    if (!('dtmf' in step && step.bargein)) settle();
+    // Digits and silences answer the flow once it waits for the caller; a barge-in digit, a wait
+    // or a hangup happens right after the previous step, whatever is playing.
+    const immediate = ('dtmf' in step && step.bargein) || 'wait' in step || 'hangup' in step;
+    if (immediate) advance(0);
+    else settle();
     if (ended) throw new ScenarioError(`step ${index + 1}: the call already ended (${(ended as SimulationResult['end']).kind} at '${(ended as SimulationResult['end']).nodeId}')`);
     if ('dtmf' in step) {
       const digits = String(step.dtmf);

@@ -79,7 +79,7 @@ export function createSqliteCallStore(db: Db): CallStore {
     WHERE id = @id`);
   // Entry-flow nodes go in as "nodeId", subflow nodes as "flowId/nodeId": the journal marks those
   // with depth > 0, and a flowId other than the call's entry flow says the same.
-  const pathEntry = `CASE WHEN @depth > 0 OR (@flowId IS NOT NULL AND flow_id IS NOT NULL AND @flowId <> flow_id)
+  const pathEntry = `CASE WHEN @flowId IS NOT NULL AND (@depth > 0 OR (flow_id IS NOT NULL AND @flowId <> flow_id))
     THEN @flowId || '/' || @nodeId ELSE @nodeId END`;
   const enterNode = db.prepare(`UPDATE calls SET node_path = json_insert(node_path, '$[#]', ${pathEntry}), last_node = ${pathEntry} WHERE id = @id`);
   const tagsOf = db.prepare('SELECT tags FROM calls WHERE id = ?');

@@ -261,10 +261,11 @@ describe('SQLite call store', () => {
       expect(store.get('c1')).toMatchObject({ path: ['other/x'], lastNode: 'other/x' });
     });
 
-    it('given a node entered before any flow.started, when projected, then it goes in unprefixed', () => {
+    it('given a node entered before any flow.started or without a flow id, when projected, then it goes in unprefixed', () => {
       store.startCall(newCall('c1'));
       enter(T0 + 2, 'welcome');
-      expect(store.get('c1')?.path).toEqual(['welcome']);
+      store.append('c1', T0 + 3, 'node.entered', { nodeId: 'ask', kind: 'collect', depth: 1 });
+      expect(store.get('c1')).toMatchObject({ path: ['welcome', 'ask'], lastNode: 'ask' });
     });
 
     it('given node ids with quotes and slashes, when entered, then the path keeps them as JSON strings', () => {

@@ -39,7 +39,7 @@ function request(node: HttpNode, ctx: NodeContext): { requestId: string; effect:
 function attempt(node: HttpNode, ctx: NodeContext, attemptNo: number, hold: Pick<HttpLocal, 'holdTimer' | 'holdPlayback'>): NodeResult {
   try {
     const { requestId, effect } = request(node, ctx);
-    return { effects: [effect], local: { requestId, attempt: attemptNo, ...hold } satisfies HttpLocal };
+    return { effects: [effect], local: { holdTimer: hold.holdTimer, holdPlayback: hold.holdPlayback, requestId, attempt: attemptNo } satisfies HttpLocal };
   } catch (err) {
     if (err instanceof ExpressionError) return { error: { code: 'expression', message: err.message } };
     throw err;
