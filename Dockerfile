@@ -19,7 +19,7 @@ FROM debian:sid-slim
 # Check-Valid-Until: sid mirror snapshots can be past their Release file's Valid-Until date.
 RUN apt-get -o Acquire::Check-Valid-Until=false update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      asterisk asterisk-core-sounds-en-wav asterisk-moh-opsound-wav curl ca-certificates tini \
+      asterisk asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-moh-opsound-wav curl ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 # The same Node build the native module was compiled against.
 COPY --from=build /usr/local/bin/node /usr/local/bin/node

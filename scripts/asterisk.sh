@@ -32,7 +32,8 @@ TRUNK_MATCH=${SWITCHBOARD_TRUNK_MATCH:-127.0.0.2}
 TRUNK_HOST=${SWITCHBOARD_TRUNK_HOST:-127.0.0.2:5060}
 AGENT_PASSWORD=${SWITCHBOARD_AGENT_PASSWORD:-agent-dev}
 FALLBACK_DIAL=${SWITCHBOARD_FALLBACK_DIAL:-}
-PACKAGES="asterisk asterisk-core-sounds-en-wav asterisk-moh-opsound-wav"
+# French sounds back the sample flows' language menu (the call's locale sets CHANNEL(language)).
+PACKAGES="asterisk asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-moh-opsound-wav"
 
 log() { printf '[asterisk] %s\n' "$*" >&2; }
 die() { printf '[asterisk] error: %s\n' "$*" >&2; exit 1; }
@@ -81,7 +82,18 @@ umount_chroot() {
 }
 
 provision_chroot() {
-  if [ -f "$ROOT/.switchboard-provisioned" ]; then return; fi
+  if [ -f "$ROOT/.switchboard-provisioned" ]; then
+    # A chroot built from an older package list gets what is missing, without a rebuild.
+    if [ "$(cat "$ROOT/.switchboard-packages" 2>/dev/null)" != "$PACKAGES" ]; then
+      log "adding packages to the chroot: $PACKAGES"
+      mount_chroot
+      chroot "$ROOT" apt-get -o Acquire::Check-Valid-Until=false update -qq
+      chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES \
+        >/tmp/switchboard-chroot-apt.log 2>&1 || die "apt-get in the chroot failed; see /tmp/switchboard-chroot-apt.log"
+      echo "$PACKAGES" >"$ROOT/.switchboard-packages"
+    fi
+    return
+  fi
   log "building the Asterisk 22 chroot in $ROOT (Debian sid; about a minute)"
   rm -rf "$ROOT"
   mkdir -p "$(dirname "$ROOT")"
@@ -94,6 +106,7 @@ provision_chroot() {
   printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"; chmod +x "$ROOT/usr/sbin/policy-rc.d"
   chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES \
     >/tmp/switchboard-chroot-apt.log 2>&1 || die "apt-get in the chroot failed; see /tmp/switchboard-chroot-apt.log"
+  echo "$PACKAGES" >"$ROOT/.switchboard-packages"
   chroot "$ROOT" asterisk -V >"$ROOT/.switchboard-provisioned"
   log "provisioned: $(cat "$ROOT/.switchboard-provisioned")"
 }
@@ -142,6 +155,10 @@ install_sounds() {
   mkdir -p "$dest"
   find "$here/sounds" -type f \( -name '*.wav' -o -name '*.alaw' -o -name '*.ulaw' -o -name '*.sln*' -o -name '*.gsm' \) -printf '%P\n' 2>/dev/null \
     | while read -r f; do mkdir -p "$dest/$(dirname "$f")"; cp -p "$here/sounds/$f" "$dest/$f"; done
+  # Debian's asterisk-core-sounds-fr-wav installs fr_CA_f_June but registers no sounds/fr
+  # alternative (the en package does), so CHANNEL(language)=fr would find nothing.
+  local base; base=$(dirname "$dest")
+  if [ -d "$base/fr_CA_f_June" ] && [ ! -e "$base/fr" ]; then ln -s fr_CA_f_June "$base/fr"; fi
 }
 
 prepare_dirs() {

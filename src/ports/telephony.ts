@@ -32,6 +32,8 @@ export interface Telephony {
   record(channelId: string, recording: RecordOptions): Promise<void>;
   /** Stop a live recording early and keep what was recorded so far. */
   stopRecording(name: string): Promise<void>;
+  /** Asterisk's language for the channel (CHANNEL(language)): picks sounds/<lang>/ and how number:/digits: are said. */
+  setLanguage(channelId: string, language: string): Promise<void>;
   /** Send DTMF to the far end; resolves when Asterisk has sent it. */
   sendDtmf(channelId: string, dtmf: string, betweenMs: number): Promise<void>;
   /**

@@ -99,6 +99,9 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
           journal(session, 'playback.started', { playbackId: effect.playbackId, prompts: effect.prompts, media: effect.media, nodeId: session.state.nodeId });
           await telephony.play(channelId, effect.playbackId, effect.media);
           return;
+        case 'setLanguage':
+          await telephony.setLanguage(channelId, effect.language);
+          return;
         case 'httpRequest':
           // Not awaited: the call's mailbox stays free for DTMF and hangups while the dip runs.
           void deps.http.request(effect.request).then((result) =>

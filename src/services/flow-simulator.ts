@@ -148,6 +148,7 @@ export function simulate(library: FlowLibrary, flowId: string, scenario: Scenari
       }
       case 'hangupLeg':
         return cancel((e) => (e.type === 'legAnswered' || e.type === 'legEnded') && e.legId === effect.legId);
+      case 'setLanguage':
       case 'stopRecording':
       case 'destroyBridge':
       case 'leaveQueue':

@@ -98,6 +98,10 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
     // Stasis command queue. Setting a channel variable is queued behind them and its 204 comes
     // only once it ran, i.e. after the last digit, so it marks the end (measured on Asterisk 22:
     // '1234' with 100 ms between digits: 3 ms for /dtmf, 900 ms for the variable).
+    setLanguage: (channelId, language) =>
+      guard('language', async () => {
+        await request('channels.setChannelVar', { channelId, variable: 'CHANNEL(language)', value: language });
+      }),
     sendDtmf: (channelId, dtmf, betweenMs) =>
       guard('sendDtmf', async () => {
         await request('channels.sendDTMF', { channelId, dtmf, between: betweenMs, duration: DTMF_DIGIT_MS });

@@ -17,7 +17,7 @@ const Step = Type.Union([
   Type.Object({ hangup: Type.Literal(true) }, { additionalProperties: false }),
 ]);
 const Outcomes = Type.Record(Type.String(), Type.String());
-const ScenarioSchema = Type.Object(
+export const ScenarioSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     flow: Type.Optional(Type.String()),

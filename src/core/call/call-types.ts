@@ -66,6 +66,8 @@ export interface HttpRequestSpec {
 // Effects are data: the shell (services/call-runtime) performs them through the ports.
 export type CallEffect =
   | { type: 'answer' }
+  /** The call's locale in Asterisk terms (fr-CA → fr): sound files and say-as follow it. */
+  | { type: 'setLanguage'; language: string }
   | { type: 'play'; playbackId: string; media: string[]; prompts: string[] }
   | { type: 'stopPlayback'; playbackId: string }
   | { type: 'startTimer'; timerId: string; ms: number }

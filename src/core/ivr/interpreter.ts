@@ -50,6 +50,7 @@ export function startFlow(state: CallState, flow: Flow, library: FlowLibrary, ca
   const limitTimer = newId(w, 'limit');
   ivr.limitTimer = limitTimer;
   emit(w, { type: 'startTimer', timerId: limitTimer, ms: flow.limits.maxDurationMs });
+  emit(w, { type: 'setLanguage', language: asteriskLanguage(ivr.locale) });
   enterNode(w, nodeId && flow.nodes[nodeId] ? nodeId : flow.entry, 0);
   return finish(w);
 }
@@ -268,6 +269,7 @@ function apply(w: Work, node: FlowNode, result: NodeResult, hops: number): void 
   if (result.setLocale && result.setLocale !== w.ivr.locale) {
     w.ivr.locale = result.setLocale;
     journal(w, 'locale.set', { nodeId: node.id, locale: result.setLocale });
+    emit(w, { type: 'setLanguage', language: asteriskLanguage(result.setLocale) });
   }
   if (result.setInput) w.ivr.input = result.setInput;
   if (result.setHttp) {
@@ -348,6 +350,10 @@ function fail(w: Work, code: string, message: string): void {
   journal(w, 'call.error', { code, message, nodeId: w.state.nodeId });
   w.effects.push({ type: 'continueToFallback', reason: code });
   w.state = { ...w.state, phase: 'ending', endReason: 'fallback' };
+}
+
+function asteriskLanguage(locale: string): string {
+  return locale.split('-')[0] ?? locale;
 }
 
 function isEmpty(result: NodeResult): boolean {

@@ -1,293 +1,270 @@
 import { describe, expect, it } from 'vitest';
 import { callStep, initialCallState } from '../../../src/core/call/call-machine.js';
-import type { CallEffect, CallEvent, CallState } from '../../../src/core/call/call-types.js';
+import type { CallEvent, CallState } from '../../../src/core/call/call-types.js';
 import type { Flow } from '../../../src/core/ivr/flow-types.js';
-import { makeFlow } from '../support/helpers.js';
+import { CALLER, CallDriver, flowFromYaml, journalData, journalEvents, T0, yaml } from '../support/flow-fixtures.js';
 
-const T0 = 1_000_000;
-const CALL = 'c1';
+// The call's life around the flow: answer, start, hangups, effect failures, re-adoption. The flow
+// itself is exercised node by node in test/unit/core/ivr.
 
-// welcome (play) → wait (pause 1.5 s) → bye (play) → end (hangup busy)
-const flow: Flow = makeFlow('welcome', {
-  welcome: { kind: 'play', prompts: ['sound:hello-world'], next: 'wait' },
-  wait: { kind: 'pause', seconds: 1.5, next: 'bye' },
-  bye: { kind: 'play', prompts: ['sound:vm-goodbye', 'sound:auth-thankyou'], next: 'end' },
-  end: { kind: 'hangup', reason: 'busy' },
-});
+// welcome (play) → wait (pause 1.5 s) → bye (hangup busy)
+const flow: Flow = flowFromYaml(
+  yaml(
+    'id: cm',
+    'entry: welcome',
+    'limits: { maxDurationSec: 600 }',
+    'nodes:',
+    '  welcome: { type: play, prompt: hello, next: wait }',
+    '  wait: { type: pause, duration: 1500ms, next: bye }',
+    '  bye: { type: hangup, reason: busy }',
+  ),
+);
+const library = new Map([[flow.id, flow]]);
 
-/** Runs events in order from a fresh state; returns the final state and every step's effects. */
-function run(events: CallEvent[], start: CallState = initialCallState(CALL)) {
-  let state = start;
-  const steps: CallEffect[][] = [];
-  for (const e of events) {
-    const step = callStep(state, e);
-    state = step.state;
-    steps.push(step.effects);
-  }
-  return { state, steps, last: steps.at(-1) ?? [] };
+const started = (f: Flow = flow): CallEvent => ({ type: 'started', at: T0, flow: f, library: new Map([[f.id, f]]), call: CALLER });
+const answered: CallEvent = { type: 'answered', at: T0 + 10 };
+
+/** A call answered and playing `welcome` (playback c1-p2; the limit timer is c1-limit1). */
+function playing(): CallDriver {
+  const d = new CallDriver(flow);
+  d.start(T0);
+  return d;
 }
 
-const started = (f: Flow = flow): CallEvent => ({ type: 'started', at: T0, flow: f });
-const answered: CallEvent = { type: 'answered', at: T0 + 10 };
-const played = (playbackId: string, failed = false): CallEvent => ({ type: 'playbackFinished', at: T0 + 100, playbackId, failed });
-const timer = (timerId: string): CallEvent => ({ type: 'timer', at: T0 + 200, timerId });
+/** A call in the pause node, holding timer c1-t3. */
+function pausing(): CallDriver {
+  const d = playing();
+  d.finishPlayback(T0 + 1000);
+  expect(d.nodeId).toBe('wait');
+  return d;
+}
 
-const journalEvents = (effects: CallEffect[]) => effects.flatMap((e) => (e.type === 'journal' ? [e.event] : []));
-
-describe('callStep: the happy path through a flow', () => {
-  it('given a new call, when started, then it journals flow.started with the flow hash and asks to answer', () => {
-    const { state, last } = run([started()]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'flow.started', data: { flowId: 'test-flow', sha256: 'abc123' } },
+describe('callStep: start and answer', () => {
+  it('given a new call, when started, then it journals flow.started with the version and asks to answer', () => {
+    const step = callStep(initialCallState('c1'), started());
+    expect(step.effects).toEqual([
+      { type: 'journal', event: 'flow.started', data: { flowId: 'cm', version: flow.version, file: '/fixtures/flow.yaml' } },
       { type: 'answer' },
     ]);
-    expect(state.phase).toBe('answering');
-    expect(state.flow).toBe(flow);
+    expect(step.state).toMatchObject({ phase: 'answering', flow, nodeId: null, ivr: null });
+    expect(flow.version).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('given a started call, when answered, then it enters the entry node and plays with the deterministic id callId-p1', () => {
-    const { state, last } = run([started(), answered]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'welcome', kind: 'play' } },
-      { type: 'play', playbackId: 'c1-p1', media: ['sound:hello-world'] },
+  it('given a started call, when answered, then the flow starts at its entry: limit timer, node.entered, the prompt plays', () => {
+    const s1 = callStep(initialCallState('c1'), started()).state;
+    const step = callStep(s1, answered);
+    expect(step.effects).toEqual([
+      { type: 'startTimer', timerId: 'c1-limit1', ms: 600_000 },
+      { type: 'journal', event: 'node.entered', data: { flowId: 'cm', nodeId: 'welcome', kind: 'play' } },
+      { type: 'play', playbackId: 'c1-p2', media: ['sound:hello-world'], prompts: ['hello'] },
     ]);
-    expect(state).toMatchObject({ phase: 'running', nodeId: 'welcome', waitingFor: { kind: 'playback', id: 'c1-p1' }, seq: 1 });
+    expect(step.state).toMatchObject({ phase: 'running', nodeId: 'welcome', seq: 2, boot: null });
+    expect(step.state.ivr).toMatchObject({ limitTimer: 'c1-limit1', startedAt: T0 + 10, locale: 'en', steps: 1, owned: { playbacks: ['c1-p2'], timers: [] } });
   });
 
-  it('given an answered event before started (no flow), when answered, then nothing happens', () => {
-    const { state, last } = run([answered]);
-    expect(last).toEqual([]);
-    expect(state.phase).toBe('answering');
-  });
-
-  it('given a playing node, when its playback finishes, then the next node (a pause) starts a timer of seconds × 1000 ms', () => {
-    const { state, last } = run([started(), answered, played('c1-p1')]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'wait', kind: 'pause' } },
-      { type: 'startTimer', timerId: 'c1-t2', ms: 1500 },
-    ]);
-    expect(state).toMatchObject({ nodeId: 'wait', waitingFor: { kind: 'timer', id: 'c1-t2' } });
-  });
-
-  it('given a playing node, when a different playback finishes, then the event is ignored', () => {
-    const before = run([started(), answered]).state;
-    const step = callStep(before, played('c1-p99'));
+  it.each<[string, CallState]>([
+    ['a fresh call (never started)', initialCallState('c1')],
+    ['an already running call', playing().state],
+  ])('given %s, when answered arrives, then nothing happens', (_name, state) => {
+    const step = callStep(state, answered);
     expect(step.effects).toEqual([]);
-    expect(step.state).toBe(before);
+    expect(step.state).toBe(state);
   });
 
-  it('given a pause node, when a timer other than the awaited one fires, then the event is ignored', () => {
-    const before = run([started(), answered, played('c1-p1')]).state;
-    const step = callStep(before, timer('c1-t1'));
-    expect(step.effects).toEqual([]);
-    expect(step.state).toBe(before);
+  it('given a preset with vars and a locale (simulations), when answered, then the flow starts with them', () => {
+    const f = flowFromYaml(yaml('id: p', 'entry: a', 'locales: [en, fr]', 'vars: { n: { type: number, default: 1 }, s: { type: string } }', 'nodes:', '  a: { type: hangup }'));
+    const d = new CallDriver(f, { preset: { vars: { n: 5 }, locale: 'fr' } });
+    d.start(T0);
+    expect(d.state.ivr?.frames[0]?.vars).toEqual({ n: 5, s: '' });
+    expect(d.state.ivr?.locale).toBe('fr');
   });
+});
 
-  it('given a pause node, when its timer fires, then the next node plays with several media in one request', () => {
-    const { state, last } = run([started(), answered, played('c1-p1'), timer('c1-t2')]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'bye', kind: 'play' } },
-      { type: 'play', playbackId: 'c1-p3', media: ['sound:vm-goodbye', 'sound:auth-thankyou'] },
+describe('callStep: the flow moves on', () => {
+  it('given the welcome prompt, when it finishes, then node.exited is journaled and the pause starts its timer', () => {
+    const d = playing();
+    expect(d.finishPlayback(T0 + 1000)).toEqual([
+      { type: 'journal', event: 'node.exited', data: { flowId: 'cm', nodeId: 'welcome', outcome: 'next', target: 'wait' } },
+      { type: 'journal', event: 'node.entered', data: { flowId: 'cm', nodeId: 'wait', kind: 'pause' } },
+      { type: 'startTimer', timerId: 'c1-t3', ms: 1500 },
     ]);
-    expect(state.nodeId).toBe('bye');
   });
 
-  it('given the last play before a hangup node, when it finishes, then it hangs up with the node reason and ends with flow_hangup', () => {
-    const { state, last } = run([started(), answered, played('c1-p1'), timer('c1-t2'), played('c1-p3')]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'end', kind: 'hangup' } },
-      { type: 'hangup', reason: 'busy' },
-    ]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'flow_hangup', waitingFor: null });
+  it.each<[string, CallEvent]>([
+    ['another playback finishing', { type: 'playbackFinished', at: T0, playbackId: 'c1-p99', failed: false }],
+    ['a timer that is not the node\'s', { type: 'timer', at: T0, timerId: 'c1-t99' }],
+    ['an http result nobody asked for', { type: 'httpResult', at: T0, requestId: 'c1-h9', result: { kind: 'timeout' } }],
+  ])('given the welcome prompt, when %s, then nothing moves', (_name, event) => {
+    const d = playing();
+    expect(d.send(event)).toEqual([]);
+    expect(d.nodeId).toBe('welcome');
   });
 
-  it('given a hangup node without reason, when entered, then it hangs up normal', () => {
-    const f = makeFlow('end', { end: { kind: 'hangup' } });
-    const { last } = run([started(f), answered]);
-    expect(last).toContainEqual({ type: 'hangup', reason: 'normal' });
-  });
-
-  it('given a node without next, when it completes, then the flow completes and the call hangs up normal', () => {
-    const f = makeFlow('only', { only: { kind: 'play', prompts: ['sound:beep'] } });
-    const { state, last } = run([started(f), answered, played('c1-p1')]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'flow.completed' },
-      { type: 'hangup', reason: 'normal' },
-    ]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'flow_hangup' });
-  });
-
-  it('given a failed playback, when it finishes, then playback.failed is journalled and the flow moves on', () => {
-    const { state, last } = run([started(), answered, played('c1-p1', true)]);
-    expect(last[0]).toEqual({ type: 'journal', event: 'playback.failed', data: { nodeId: 'welcome', playbackId: 'c1-p1' } });
-    expect(last).toContainEqual({ type: 'startTimer', timerId: 'c1-t2', ms: 1500 });
-    expect(state.nodeId).toBe('wait');
-  });
-
-  it('given a running call, when a DTMF digit arrives, then it is journalled with the current node and nothing else changes', () => {
-    const before = run([started(), answered]).state;
-    const step = callStep(before, { type: 'dtmf', at: T0, digit: '5' });
-    expect(step.effects).toEqual([{ type: 'journal', event: 'dtmf', data: { digit: '5', nodeId: 'welcome' } }]);
-    expect(step.state).toBe(before);
+  it('given the pause, when its timer fires, then the hangup node hangs up with its reason and the call ends with flow_hangup', () => {
+    const d = pausing();
+    const effects = d.send({ type: 'timer', at: T0 + 2500, timerId: 'c1-t3' });
+    expect(effects.filter((e) => e.type !== 'journal')).toEqual([{ type: 'hangup', reason: 'busy' }]);
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'flow_hangup' });
+    // Asterisk reports the hangup back: the reason stays the flow's.
+    expect(d.send({ type: 'hangupRequested', at: T0 + 2600, cause: 16 })).toEqual([]);
+    d.send({ type: 'left', at: T0 + 2700 });
+    expect(d.state).toMatchObject({ phase: 'ended', endReason: 'flow_hangup' });
   });
 });
 
 describe('callStep: the caller hangs up', () => {
-  it('given a call waiting on a timer, when the caller hangs up, then the timer is cancelled and the call is ending with caller_hangup', () => {
-    const { state, last } = run([started(), answered, played('c1-p1'), { type: 'hangupRequested', at: T0, cause: 16 }]);
-    expect(last).toEqual([{ type: 'cancelTimer', timerId: 'c1-t2' }]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'caller_hangup', waitingFor: null });
+  it('given the caller hangs up mid-prompt, when hangupRequested arrives, then the prompt is stopped and the call is ending (caller_hangup)', () => {
+    const d = playing();
+    expect(d.send({ type: 'hangupRequested', at: T0 + 500, cause: 16 })).toEqual([{ type: 'stopPlayback', playbackId: 'c1-p2' }]);
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'caller_hangup' });
+    expect(d.state.ivr?.owned).toEqual({ timers: [], playbacks: [], recordings: [], legs: [], bridges: [], queues: [] });
   });
 
-  it('given a call waiting on a playback, when the caller hangs up, then no effect is needed', () => {
-    const { state, last } = run([started(), answered, { type: 'hangupRequested', at: T0, cause: null }]);
-    expect(last).toEqual([]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'caller_hangup' });
+  it('given the caller hangs up during a pause, when hangupRequested arrives, then the node timer is cancelled', () => {
+    const d = pausing();
+    expect(d.send({ type: 'hangupRequested', at: T0 + 1200, cause: null })).toEqual([{ type: 'cancelTimer', timerId: 'c1-t3' }]);
   });
 
-  it('given the flow already hung up, when the hangup request comes back, then the end reason stays flow_hangup', () => {
-    const f = makeFlow('end', { end: { kind: 'hangup' } });
-    const { state } = run([started(f), answered, { type: 'hangupRequested', at: T0, cause: 16 }]);
-    expect(state.endReason).toBe('flow_hangup');
+  it('given an ending call, when the channel leaves, then it is ended with no more effects, and the playback finishing later is ignored', () => {
+    const d = playing();
+    d.send({ type: 'hangupRequested', at: T0 + 500, cause: 16 });
+    expect(d.send({ type: 'playbackFinished', at: T0 + 501, playbackId: 'c1-p2', failed: false })).toEqual([]);
+    expect(d.send({ type: 'left', at: T0 + 600 })).toEqual([]);
+    expect(d.state).toMatchObject({ phase: 'ended', endReason: 'caller_hangup' });
   });
 
-  it('given an ending call, when the channel leaves, then the call is ended', () => {
-    const { state, last } = run([started(), answered, { type: 'hangupRequested', at: T0, cause: 16 }, { type: 'left', at: T0 }]);
-    expect(last).toEqual([]);
-    expect(state).toMatchObject({ phase: 'ended', endReason: 'caller_hangup' });
+  it('given a running call, when the channel leaves without a hangup request, then what the node held is released and the call ends', () => {
+    const d = pausing();
+    expect(d.send({ type: 'left', at: T0 + 1200 })).toEqual([{ type: 'cancelTimer', timerId: 'c1-t3' }]);
+    expect(d.state).toMatchObject({ phase: 'ended', endReason: 'caller_hangup' });
   });
 
-  it('given a call waiting on a timer, when the channel leaves without a hangup request, then the timer is cancelled and it ends as caller_hangup', () => {
-    const { state, last } = run([started(), answered, played('c1-p1'), { type: 'left', at: T0 }]);
-    expect(last).toEqual([{ type: 'cancelTimer', timerId: 'c1-t2' }]);
-    expect(state).toMatchObject({ phase: 'ended', endReason: 'caller_hangup' });
+  it('given a call not yet answered, when the caller hangs up, then there is nothing to release and a late answer does not start the flow', () => {
+    const s = callStep(initialCallState('c1'), started()).state;
+    const hung = callStep(s, { type: 'hangupRequested', at: T0, cause: 16 });
+    expect(hung.effects).toEqual([]);
+    expect(callStep(hung.state, answered).effects).toEqual([]);
   });
 
-  it('given a call waiting on a timer, when an effect fails with channel_gone, then it behaves like a hangup request', () => {
-    const { state, last } = run([
-      started(), answered, played('c1-p1'),
-      { type: 'effectFailed', at: T0, effect: 'play', code: 'channel_gone', message: '404' },
-    ]);
-    expect(last).toEqual([{ type: 'cancelTimer', timerId: 'c1-t2' }]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'caller_hangup' });
+  it('given an ended call, when any event arrives, then there are no effects and the state is the same object', () => {
+    const d = playing();
+    d.send({ type: 'left', at: T0 + 1 });
+    const ended = d.state;
+    for (const event of [started(), answered, { type: 'dtmf', at: T0, digit: '1' }, { type: 'left', at: T0 }, { type: 'timer', at: T0, timerId: 'c1-limit1' }] as CallEvent[]) {
+      const step = callStep(ended, event);
+      expect(step.effects).toEqual([]);
+      expect(step.state).toBe(ended);
+    }
   });
 });
 
-describe('callStep: errors take the guaranteed end path', () => {
-  it('given a playing node, when the play effect is rejected, then call.error is journalled and the caller goes to the fallback', () => {
-    const { state, last } = run([
-      started(), answered,
-      { type: 'effectFailed', at: T0, effect: 'play', code: 'rejected', message: 'media not found' },
+describe('callStep: effect failures', () => {
+  it('given a prompt playing, when an effect fails with channel_gone, then it is handled as a caller hangup', () => {
+    const d = playing();
+    expect(d.send({ type: 'effectFailed', at: T0 + 1, effect: 'play', code: 'channel_gone', message: '404' })).toEqual([{ type: 'stopPlayback', playbackId: 'c1-p2' }]);
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'caller_hangup' });
+  });
+
+  it('given a prompt playing and no error route, when play is rejected, then node.error, node.exited and the dialplan fallback', () => {
+    const d = playing();
+    const effects = d.send({ type: 'effectFailed', at: T0 + 1, effect: 'play', code: 'rejected', message: 'no media' });
+    expect(journalData(effects, 'node.error')).toEqual([{ flowId: 'cm', nodeId: 'welcome', code: 'rejected', message: 'play failed: no media' }]);
+    expect(journalData(effects, 'node.exited')).toEqual([{ flowId: 'cm', nodeId: 'welcome', outcome: 'error', target: null }]);
+    expect(journalData(effects, 'call.error')).toEqual([{ code: 'flow_unrouted', message: "outcome 'error' of node 'welcome' leads nowhere", nodeId: 'welcome' }]);
+    expect(effects.filter((e) => e.type !== 'journal')).toEqual([
+      { type: 'stopPlayback', playbackId: 'c1-p2' },
+      { type: 'continueToFallback', reason: 'flow_unrouted' },
     ]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'call.error', data: { code: 'rejected', message: 'play failed: media not found', nodeId: 'welcome' } },
-      { type: 'continueToFallback', reason: 'rejected' },
-    ]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'fallback', waitingFor: null });
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'fallback' });
   });
 
   it('given a call sent to the fallback, when continueToFallback itself fails, then it hangs up with congestion and keeps the fallback reason', () => {
-    const { state, last } = run([
-      started(), answered,
-      { type: 'effectFailed', at: T0, effect: 'play', code: 'rejected', message: 'x' },
-      { type: 'effectFailed', at: T0, effect: 'continueToFallback', code: 'rejected', message: 'no such context' },
-    ]);
-    expect(last).toEqual([
+    const d = playing();
+    d.send({ type: 'effectFailed', at: T0 + 1, effect: 'play', code: 'rejected', message: 'x' });
+    expect(d.send({ type: 'effectFailed', at: T0 + 2, effect: 'continueToFallback', code: 'rejected', message: 'no such context' })).toEqual([
       { type: 'journal', event: 'call.error', data: { effect: 'continueToFallback', code: 'rejected', message: 'no such context' } },
       { type: 'hangup', reason: 'congestion' },
     ]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'fallback' });
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'fallback' });
   });
 
-  it('given a fresh call, when the hangup effect fails, then it journals call.error, ends with error and issues no further hangup', () => {
-    const { state, last } = run([
-      started(),
-      { type: 'effectFailed', at: T0, effect: 'hangup', code: 'timeout', message: 'timed out' },
-    ]);
-    expect(last).toEqual([{ type: 'journal', event: 'call.error', data: { effect: 'hangup', code: 'timeout', message: 'timed out' } }]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'error' });
+  it.each([
+    ['answer', [{ type: 'hangup', reason: 'congestion' }]],
+    ['hangup', []],
+  ] as const)('given a fresh call, when the %s effect fails, then call.error is journaled and the call ends with error', (effect, extra) => {
+    const s = callStep(initialCallState('c1'), started()).state;
+    const step = callStep(s, { type: 'effectFailed', at: T0, effect, code: 'timeout', message: 'timed out' });
+    expect(step.effects).toEqual([{ type: 'journal', event: 'call.error', data: { effect, code: 'timeout', message: 'timed out' } }, ...extra]);
+    expect(step.state).toMatchObject({ phase: 'ending', endReason: 'error' });
   });
 
-  it('given a node whose next is missing from the flow, when it completes, then the call goes to the fallback with flow_missing_node', () => {
-    const f = makeFlow('a', { a: { kind: 'play', prompts: ['sound:beep'], next: 'ghost' } });
-    const { state, last } = run([started(f), answered, played('c1-p1')]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'call.error', data: { code: 'flow_missing_node', message: "node 'ghost' does not exist", nodeId: 'a' } },
-      { type: 'continueToFallback', reason: 'flow_missing_node' },
-    ]);
-    expect(state).toMatchObject({ phase: 'ending', endReason: 'fallback' });
-  });
-
-  it('given a flow whose entry node is missing, when answered, then the call goes to the fallback', () => {
-    const f = makeFlow('nowhere', { a: { kind: 'hangup' } });
-    const { state, last } = run([started(f), answered]);
-    expect(last).toContainEqual({ type: 'continueToFallback', reason: 'flow_missing_node' });
-    expect(state.endReason).toBe('fallback');
+  it('given a pause, when a non-vital effect fails (stopPlayback), then the flow carries on', () => {
+    const d = pausing();
+    expect(d.send({ type: 'effectFailed', at: T0 + 1, effect: 'stopPlayback', code: 'rejected', message: 'x' })).toEqual([]);
+    expect(d.state.phase).toBe('running');
   });
 });
 
 describe('callStep: re-adoption after a restart', () => {
-  it('given a call recorded in node "bye" with a playback, when adopted, then the old playback is stopped and the node is entered again', () => {
-    const { state, last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'bye', lastPlaybackId: 'c1-p3', answered: true }], initialCallState(CALL, 7));
-    expect(last).toEqual([
-      { type: 'journal', event: 'call.readopted', data: { nodeId: 'bye', flowId: 'test-flow' } },
-      { type: 'stopPlayback', playbackId: 'c1-p3' },
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'bye', kind: 'play' } },
-      { type: 'play', playbackId: 'c1-p8', media: ['sound:vm-goodbye', 'sound:auth-thankyou'] },
-    ]);
-    expect(state).toMatchObject({ phase: 'running', nodeId: 'bye', waitingFor: { kind: 'playback', id: 'c1-p8' } });
+  const adopted = (over: Partial<Extract<CallEvent, { type: 'adopted' }>>): CallEvent => ({
+    type: 'adopted', at: T0 + 60_000, flow, library, call: CALLER, nodeId: null, lastPlaybackId: null, answered: true, ...over,
   });
 
-  it('given a node id the flow no longer has and no playback, when adopted, then the entry node is entered without a stop', () => {
-    const { last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'removed', lastPlaybackId: null, answered: true }]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'call.readopted', data: { nodeId: 'welcome', flowId: 'test-flow' } },
-      { type: 'journal', event: 'node.entered', data: { nodeId: 'welcome', kind: 'play' } },
-      { type: 'play', playbackId: 'c1-p1', media: ['sound:hello-world'] },
+  it('given an answered call recorded in the pause with a playback, when adopted, then the playback is stopped and the pause is entered again', () => {
+    const step = callStep(initialCallState('c1', 7), adopted({ nodeId: 'wait', lastPlaybackId: 'c1-p2' }));
+    expect(step.effects).toEqual([
+      { type: 'journal', event: 'call.readopted', data: { nodeId: 'wait', flowId: 'cm', version: flow.version } },
+      { type: 'stopPlayback', playbackId: 'c1-p2' },
+      { type: 'startTimer', timerId: 'c1-limit8', ms: 600_000 },
+      { type: 'journal', event: 'node.entered', data: { flowId: 'cm', nodeId: 'wait', kind: 'pause' } },
+      { type: 'startTimer', timerId: 'c1-t9', ms: 1500 },
     ]);
+    expect(step.state).toMatchObject({ phase: 'running', nodeId: 'wait' });
   });
 
-  it('given a call that was never answered, when adopted, then it is answered first and the flow starts from the entry', () => {
-    const { state, last } = run([{ type: 'adopted', at: T0, flow, nodeId: 'bye', lastPlaybackId: null, answered: false }]);
-    expect(last).toEqual([
-      { type: 'journal', event: 'call.readopted', data: { nodeId: null, flowId: 'test-flow' } },
-      { type: 'journal', event: 'flow.started', data: { flowId: 'test-flow', sha256: flow.source.sha256 } },
+  it('given an answered call in the welcome prompt, when adopted, then the prompt plays again under a fresh id', () => {
+    const step = callStep(initialCallState('c1', 7), adopted({ nodeId: 'welcome', lastPlaybackId: 'c1-p2' }));
+    expect(step.effects.filter((e) => e.type === 'play')).toEqual([{ type: 'play', playbackId: 'c1-p9', media: ['sound:hello-world'], prompts: ['hello'] }]);
+  });
+
+  it.each([
+    ['no node recorded', null],
+    ['a node the flow no longer has', 'removed'],
+  ])('given %s, when adopted, then the entry node is entered', (_name, nodeId) => {
+    const step = callStep(initialCallState('c1'), adopted({ nodeId }));
+    expect(journalData(step.effects, 'call.readopted')[0]).toMatchObject({ nodeId: 'welcome' });
+    expect(step.state.nodeId).toBe('welcome');
+  });
+
+  it('given a call that was never answered, when adopted, then it starts over: answer first, the entry node once answered', () => {
+    const step = callStep(initialCallState('c1'), adopted({ nodeId: 'wait', answered: false }));
+    expect(step.effects).toEqual([
+      { type: 'journal', event: 'call.readopted', data: { nodeId: null, flowId: 'cm' } },
+      { type: 'journal', event: 'flow.started', data: { flowId: 'cm', version: flow.version, file: '/fixtures/flow.yaml' } },
       { type: 'answer' },
     ]);
-    expect(state.phase).toBe('answering');
-    expect(callStep(state, answered).state.nodeId).toBe('welcome');
-  });
-
-  it('given no recorded node, when adopted, then the entry node is entered', () => {
-    const { state } = run([{ type: 'adopted', at: T0, flow, nodeId: null, lastPlaybackId: null, answered: true }]);
-    expect(state.nodeId).toBe('welcome');
+    expect(step.state.phase).toBe('answering');
+    expect(callStep(step.state, answered).state.nodeId).toBe('welcome');
   });
 });
 
-describe('callStep: an ended call is inert', () => {
-  const endedState = run([started(), answered, { type: 'left', at: T0 }]).state;
-
-  it.each<[string, CallEvent]>([
-    ['started', started()],
-    ['answered', answered],
-    ['playbackFinished', played('c1-p1')],
-    ['timer', timer('c1-t2')],
-    ['dtmf', { type: 'dtmf', at: T0, digit: '1' }],
-    ['hangupRequested', { type: 'hangupRequested', at: T0, cause: 16 }],
-    ['left', { type: 'left', at: T0 }],
-    ['adopted', { type: 'adopted', at: T0, flow, nodeId: 'welcome', lastPlaybackId: 'c1-p1', answered: true }],
-    ['effectFailed', { type: 'effectFailed', at: T0, effect: 'play', code: 'rejected', message: 'x' }],
-  ])('given an ended call, when %s arrives, then there are no effects and the state is unchanged', (_name, event) => {
-    expect(endedState.phase).toBe('ended');
-    const step = callStep(endedState, event);
-    expect(step.effects).toEqual([]);
-    expect(step.state).toBe(endedState);
+describe('callStep: a route to a node that is not there', () => {
+  // The compiler rejects dangling targets; a flow edited by hand after compiling (or a bad
+  // re-adoption) must still end on the guaranteed path.
+  it('given a node whose next is missing from the flow, when it completes, then call.error flow_missing_node and the fallback', () => {
+    const broken: Flow = { ...flow, nodes: { ...flow.nodes, welcome: { ...(flow.nodes.welcome as Flow['nodes'][string]), exits: { next: { target: 'ghost', via: 'node' } } } } };
+    const d = new CallDriver(broken);
+    d.start(T0);
+    const effects = d.finishPlayback(T0 + 1000);
+    expect(journalData(effects, 'call.error')).toEqual([{ code: 'flow_missing_node', message: "node 'ghost' does not exist in flow 'cm'", nodeId: 'welcome' }]);
+    expect(effects.at(-1)).toEqual({ type: 'continueToFallback', reason: 'flow_missing_node' });
+    expect(d.state).toMatchObject({ phase: 'ending', endReason: 'fallback' });
   });
-});
 
-describe('callStep: ending calls do not resume the flow', () => {
-  it('given an ending call, when the awaited playback finishes, then nothing is played', () => {
-    const { last } = run([started(), answered, { type: 'hangupRequested', at: T0, cause: 16 }, played('c1-p1')]);
-    expect(last).toEqual([]);
+  it('given a flow whose entry is not a node, when answered, then the caller goes to the fallback', () => {
+    const d = new CallDriver({ ...flow, entry: 'nowhere' });
+    const effects = d.start(T0);
+    expect(journalEvents(effects)).toEqual(['call.error']);
+    expect(effects.at(-1)).toEqual({ type: 'continueToFallback', reason: 'flow_missing_node' });
   });
 });

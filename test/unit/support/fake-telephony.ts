@@ -66,6 +66,9 @@ export class FakeTelephony implements Telephony {
   stopRecording(name: string) {
     return this.log('stopRecording', [name]);
   }
+  setLanguage(channelId: string, language: string) {
+    return this.log('setLanguage', [channelId, language]);
+  }
   sendDtmf(channelId: string, dtmf: string, betweenMs: number) {
     return this.log('sendDtmf', [channelId, dtmf, betweenMs]);
   }
