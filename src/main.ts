@@ -9,13 +9,14 @@ import { watchFlows } from './adapters/flows/flow-watcher.js';
 import { defaultAsteriskSoundsDir, mediaChecker } from './adapters/flows/media-files.js';
 import { createFetchHttpClient } from './adapters/http-client/fetch-http-client.js';
 import { formatProblem } from './adapters/flows/yaml-source.js';
-import type { CalendarOverride } from './core/calendar/calendar-types.js';
 import { databaseOk, openDatabase } from './adapters/sqlite/database.js';
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
+import { createSqliteCalendarOverrideStore } from './adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { buildApp } from './http/build-app.js';
 import { createApiKeyService } from './services/api-key-service.js';
+import { createCalendarOverrideService } from './services/calendar-override-service.js';
 import { createCallRuntime } from './services/call-runtime.js';
 import { VERSION } from './version.js';
 
@@ -57,8 +58,9 @@ async function main() {
   const calls = createSqliteCallStore(db);
   const keys = createApiKeyService(createSqliteApiKeyStore(db));
 
-  // Manual calendar overrides ("closed today"); persisted by the flows API.
-  const overrides = new Map<string, CalendarOverride>();
+  // Manual calendar overrides ("closed today"), set over the calendars API: stored in SQLite and
+  // kept in memory, so the runtime reads them on every call event without a query.
+  const overrides = createCalendarOverrideService(createSqliteCalendarOverrideStore(db));
 
   const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
   const telephony = createAriTelephony(request, config.ariApp);
@@ -67,7 +69,7 @@ async function main() {
     store: calls,
     flows,
     http: createFetchHttpClient(),
-    calendarOverrides: () => overrides,
+    calendarOverrides: overrides.current,
     fallbackContext: config.fallbackContext,
     now,
     logger,
@@ -99,6 +101,8 @@ async function main() {
     calls,
     keys,
     now,
+    flows: { catalog: flows, reload: () => reloadFlows('API') },
+    calendarOverrides: overrides,
     health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: runtime.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });

@@ -5,10 +5,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CallStore } from '../ports/call-store.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
+import type { CalendarOverrideService } from '../services/calendar-override-service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
+import { calendarRoutes } from './routes/calendars/index.js';
 import { callRoutes } from './routes/calls/index.js';
+import { flowRoutes, type FlowsDeps } from './routes/flows/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health/index.js';
 import { ErrorSchema } from './schemas.js';
 
@@ -18,6 +21,10 @@ export interface AppDeps {
   keys: ApiKeyService;
   health: HealthDeps;
   now: () => number;
+  /** The flow catalog (also the calendars' source) and the reload SIGHUP does. */
+  flows: FlowsDeps;
+  /** Calendar overrides: SQLite behind an in-memory map the call runtime reads. */
+  calendarOverrides: CalendarOverrideService;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -46,5 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps.health), { prefix: '/api/v1' });
   await app.register(callRoutes(deps.calls), { prefix: '/api/v1' });
   await app.register(apiKeyRoutes(deps.keys, deps.now), { prefix: '/api/v1' });
+  await app.register(flowRoutes(deps.flows, deps.calls), { prefix: '/api/v1' });
+  await app.register(calendarRoutes(deps.flows.catalog, deps.calendarOverrides, deps.now), { prefix: '/api/v1' });
   return app;
 }

@@ -13,6 +13,8 @@ export interface ServerOptions {
   port?: number;
   entryFlow?: string;
   flowsDir?: string;
+  /** Extra environment, e.g. FLOW_* secrets for http nodes. */
+  env?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -64,6 +66,7 @@ export async function startServer(options: ServerOptions & { key: string }): Pro
       SWITCHBOARD_FLOWS_DIR: options.flowsDir ?? join(ROOT, 'test/integration/flows'),
       SWITCHBOARD_ENTRY_FLOW: options.entryFlow ?? 'main',
       SWITCHBOARD_LOG_LEVEL: 'debug',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,12 +1,16 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createFlowCatalog, type FlowCatalog } from '../../../src/adapters/flows/flow-catalog.js';
 import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
 import { createSqliteApiKeyStore } from '../../../src/adapters/sqlite/sqlite-api-key-store.js';
+import { createSqliteCalendarOverrideStore } from '../../../src/adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
 import { buildApp } from '../../../src/http/build-app.js';
 import type { HealthDeps } from '../../../src/http/routes/health/index.js';
 import type { CallStore } from '../../../src/ports/call-store.js';
 import { createApiKeyService, type ApiKeyService } from '../../../src/services/api-key-service.js';
+import { createCalendarOverrideService, type CalendarOverrideService } from '../../../src/services/calendar-override-service.js';
 import { silentLogger, tempDir } from '../support/helpers.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -40,11 +44,22 @@ export interface TestApp {
   keys: ApiKeyService;
   health: FakeHealth;
   clock: { now: number };
+  /** An empty flows directory (created) the test writes files into, then reloads. */
+  flowsDir: string;
+  flows: FlowCatalog;
+  /** How often the reload endpoint asked for a reload. */
+  reloads: { count: number };
+  overrides: CalendarOverrideService;
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Called with the (empty) flows directory before the catalog first loads, to write files. */
+  seedFlows?: (flowsDir: string) => void;
+}
+
 /** The real app over real SQLite stores in a temp dir, a silent logger and fake health deps. */
-export async function buildTestApp(): Promise<TestApp> {
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { dir, cleanup } = tempDir();
   const db = openDatabase(join(dir, 'switchboard.db'));
   const calls = createSqliteCallStore(db);
@@ -52,10 +67,21 @@ export async function buildTestApp(): Promise<TestApp> {
   const clock = { now: T0 + 90_000 };
   const now = () => clock.now;
   const health = fakeHealth(now);
-  const app = await buildApp({ logger: silentLogger(), calls, keys, health, now });
+  const flowsDir = join(dir, 'ivr-flows');
+  mkdirSync(flowsDir);
+  options.seedFlows?.(flowsDir);
+  const flows = createFlowCatalog({ dir: flowsDir, defaultFlow: 'main', now });
+  flows.reload();
+  const reloads = { count: 0 };
+  const reload = () => {
+    reloads.count++;
+    flows.reload();
+  };
+  const overrides = createCalendarOverrideService(createSqliteCalendarOverrideStore(db));
+  const app = await buildApp({ logger: silentLogger(), calls, keys, health, now, flows: { catalog: flows, reload }, calendarOverrides: overrides });
   await app.ready();
   return {
-    app, db, calls, keys, health, clock,
+    app, db, calls, keys, health, clock, flowsDir, flows, reloads, overrides,
     close: async () => {
       await app.close();
       db.close();
