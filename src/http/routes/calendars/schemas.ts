@@ -8,7 +8,7 @@ export const CalendarParams = Type.Object({ id: Type.String({ minLength: 1, maxL
 
 export const HoursSchema = Type.Object({
   outcome: Outcome,
-  source: Type.Union(['override', 'exception', 'holiday', 'weekly'].map((s) => Type.Literal(s)), { description: 'What decided it' }),
+  source: Type.Union([Type.Literal('override'), Type.Literal('exception'), Type.Literal('holiday'), Type.Literal('weekly')], { description: 'What decided it' }),
   exception: Type.Optional(Type.String({ description: 'The exception (dated, or named by the override) that decided it' })),
   holiday: Type.Optional(Type.String({ description: "The holiday's name, or its date" })),
 });

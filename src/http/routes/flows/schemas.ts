@@ -112,7 +112,9 @@ export const SimulationSchema = Type.Object({
   path: Type.Array(Type.String(), { description: "Nodes entered: 'nodeId', or 'flowId/nodeId' inside a subflow" }),
   heard: Type.Array(Type.String(), { description: 'Prompt keys played, in order' }),
   end: Type.Object({
-    kind: Type.Union(['hangup', 'fallback', 'callerHangup', 'waiting', 'timeLimit'].map((k) => Type.Literal(k))),
+    kind: Type.Union([Type.Literal('hangup'), Type.Literal('fallback'), Type.Literal('callerHangup'), Type.Literal('waiting'), Type.Literal('timeLimit')], {
+      description: 'hangup (by the flow), fallback (sent to the dialplan fallback), callerHangup, waiting (for input when the steps ran out), timeLimit',
+    }),
     nodeId: Type.Union([Type.String(), Type.Null()]),
     reason: Type.Optional(Type.String()),
   }),
