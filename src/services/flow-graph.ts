@@ -128,13 +128,27 @@ export function flowToSvg(flow: Flow): string {
     `<title>${xml(`${flow.id} (${flow.version})`)}</title>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
   ];
+  // Straight lines between the same two boxes would overlap: one line, the outcomes joined.
+  const merged = new Map<string, Edge>();
   for (const e of edges) {
+    const key = `${e.from}\n${e.to}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, label: `${seen.label}, ${e.label}`, dotted: seen.dotted && e.dotted } : e);
+  }
+  for (const e of merged.values()) {
     const a = pos.get(e.from);
     const b = pos.get(e.to);
     if (!a || !b) continue;
+    const dash = e.dotted ? ' stroke-dasharray="4 3"' : '';
+    if (e.from === e.to) {
+      // A loop back into the same node: a bow on its right side.
+      const [x, y1, y2] = [a.x + BOX_W, a.y + 10, a.y + BOX_H - 10];
+      out.push(`<path d="M${x},${y1} C${x + 28},${y1} ${x + 28},${y2} ${x},${y2}" fill="none" stroke="#555"${dash} marker-end="url(#arrow)"/>`);
+      out.push(`<text x="${x + 26}" y="${a.y + BOX_H / 2 + 4}" fill="#245" font-size="10">${xml(e.label)}</text>`);
+      continue;
+    }
     const down = b.y > a.y;
     const [x1, y1, x2, y2] = [a.x + BOX_W / 2, down ? a.y + BOX_H : a.y, b.x + BOX_W / 2, down ? b.y : b.y + BOX_H];
-    const dash = e.dotted ? ' stroke-dasharray="4 3"' : '';
     out.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#555"${dash} marker-end="url(#arrow)"/>`);
     out.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2}" text-anchor="middle" fill="#245" font-size="10">${xml(e.label)}</text>`);
   }

@@ -106,7 +106,7 @@ export const calendarRoutes = (source: CalendarSource, overrides: CalendarOverri
   app.put(
     '/calendars/:id/override',
     {
-      config: { role: 'admin' },
+      config: { role: 'supervisor' },
       schema: {
         tags: ['calendars'],
         summary: 'Override the calendar ("closed today") until a time or until cleared; calls see it at once',
@@ -138,7 +138,7 @@ export const calendarRoutes = (source: CalendarSource, overrides: CalendarOverri
   app.delete(
     '/calendars/:id/override',
     {
-      config: { role: 'admin' },
+      config: { role: 'supervisor' },
       schema: {
         tags: ['calendars'],
         summary: 'Clear the calendar override; the calendar decides again',
