@@ -55,6 +55,7 @@ describe('callStep: start and answer', () => {
     const step = callStep(s1, answered);
     expect(step.effects).toEqual([
       { type: 'startTimer', timerId: 'c1-limit1', ms: 600_000 },
+      { type: 'setLanguage', language: 'en' },
       { type: 'journal', event: 'node.entered', data: { flowId: 'cm', nodeId: 'welcome', kind: 'play' } },
       { type: 'play', playbackId: 'c1-p2', media: ['sound:hello-world'], prompts: ['hello'] },
     ]);
@@ -77,6 +78,7 @@ describe('callStep: start and answer', () => {
     d.start(T0);
     expect(d.state.ivr?.frames[0]?.vars).toEqual({ n: 5, s: '' });
     expect(d.state.ivr?.locale).toBe('fr');
+    expect(d.all).toContainEqual({ type: 'setLanguage', language: 'fr' });
   });
 });
 
@@ -216,6 +218,7 @@ describe('callStep: re-adoption after a restart', () => {
       { type: 'journal', event: 'call.readopted', data: { nodeId: 'wait', flowId: 'cm', version: flow.version } },
       { type: 'stopPlayback', playbackId: 'c1-p2' },
       { type: 'startTimer', timerId: 'c1-limit8', ms: 600_000 },
+      { type: 'setLanguage', language: 'en' },
       { type: 'journal', event: 'node.entered', data: { flowId: 'cm', nodeId: 'wait', kind: 'pause' } },
       { type: 'startTimer', timerId: 'c1-t9', ms: 1500 },
     ]);

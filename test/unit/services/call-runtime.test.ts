@@ -2,69 +2,113 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
 import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
-import type { Flow } from '../../../src/core/ivr/flow-types.js';
+import type { HttpOutcome, HttpRequestSpec } from '../../../src/core/call/call-types.js';
+import type { Flow, FlowLibrary } from '../../../src/core/ivr/flow-types.js';
 import type { CallRecord, CallStore } from '../../../src/ports/call-store.js';
+import type { HttpClient } from '../../../src/ports/http-client.js';
 import { TelephonyError, type TelephonyEvent } from '../../../src/ports/telephony.js';
 import { createCallRuntime, type CallRuntime } from '../../../src/services/call-runtime.js';
 import { FakeTelephony, liveChannel } from '../support/fake-telephony.js';
-import { fakeClock, makeFlow, silentLogger, tempDir } from '../support/helpers.js';
+import { libraryFromYaml, yaml } from '../support/flow-fixtures.js';
+import { fakeClock, silentLogger, tempDir } from '../support/helpers.js';
 
-// welcome (play) → thanks (play, two prompts) → goodbye (hangup)
-const mainFlow: Flow = makeFlow(
-  'welcome',
-  {
-    welcome: { kind: 'play', prompts: ['sound:hello-world'], next: 'thanks' },
-    thanks: { kind: 'play', prompts: ['sound:auth-thankyou', 'sound:vm-goodbye'], next: 'goodbye' },
-    goodbye: { kind: 'hangup' },
-  },
-  'main',
+// The shell around callStep: telephony events in, effects out through the ports, the journal in a
+// real SQLite call store, timers through (faked) setTimeout, http through a fake client.
+
+const MAIN = yaml(
+  'id: main',
+  'entry: m',
+  'nodes:',
+  '  m: { type: menu, greeting: menu.main, options: { "1": one, "2": two }, on: { exhausted: bye } }',
+  '  one: { type: play, prompt: hello, next: bye }',
+  '  two: { type: play, prompt: goodbye, next: bye }',
+  '  bye: { type: hangup }',
 );
-
-// hold (pause 5 s) → after (play) → ends by running off the flow
-const pauseFlow: Flow = makeFlow(
-  'hold',
-  {
-    hold: { kind: 'pause', seconds: 5, next: 'after' },
-    after: { kind: 'play', prompts: ['sound:beep'] },
-  },
-  'main',
+const DIP = yaml(
+  'id: dip',
+  'entry: l',
+  'vars: { tier: { type: string } }',
+  'nodes:',
+  '  l: { type: http, url: "https://crm.example/c/{{caller.number}}", headers: { Authorization: "Bearer ${env:FLOW_TOKEN}" }, map: { tier: "response.body.tier" }, on: { ok: good, error: bad, timeout: bad } }',
+  '  good: { type: play, prompt: hello, next: bye }',
+  '  bad: { type: play, prompt: goodbye, next: bye }',
+  '  bye: { type: hangup }',
 );
-
+const QUEUE = yaml(
+  'id: q',
+  'entry: q',
+  'nodes:',
+  '  q: { type: queue, queue: support, on: { answered: bye, noAgents: vm, timeout: bye, full: bye, error: bye } }',
+  '  vm: { type: play, prompt: goodbye, next: bye }',
+  '  bye: { type: hangup }',
+);
+const XFER = yaml(
+  'id: xfer',
+  'entry: t',
+  'nodes:',
+  '  t: { type: transfer, to: { endpoint: PJSIP/1001 }, timeout: 20s, on: { answered: bye, busy: busy, noanswer: busy, failed: busy } }',
+  '  busy: { type: play, prompt: goodbye, next: bye }',
+  '  bye: { type: hangup }',
+);
+const ROUTES = new Map([
+  ['300', 'dip'],
+  ['400', 'q'],
+  ['500', 'xfer'],
+]);
 const FALLBACK = 'switchboard-fallback';
 
-describe('call runtime with a fake telephony and a real SQLite call store', () => {
+/** An http client whose answers the test gives by hand. */
+class FakeHttp implements HttpClient {
+  readonly requests: HttpRequestSpec[] = [];
+  private readonly waiting: ((outcome: HttpOutcome) => void)[] = [];
+  request(spec: HttpRequestSpec): Promise<HttpOutcome> {
+    this.requests.push(spec);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  answer(outcome: HttpOutcome): void {
+    const next = this.waiting.shift();
+    if (!next) throw new Error('no http request is waiting');
+    next(outcome);
+  }
+}
+
+describe('call runtime with a fake telephony, a fake http client and a real SQLite call store', () => {
   let dir: string;
   let cleanup: () => void;
   let db: Db;
   let store: CallStore;
   let telephony: FakeTelephony;
+  let http: FakeHttp;
   let clock: ReturnType<typeof fakeClock>;
-  let flows: Map<string, Flow>;
+  let library: FlowLibrary;
   let runtime: CallRuntime;
 
   const newRuntime = (tel: FakeTelephony = telephony) =>
     createCallRuntime({
       telephony: tel,
       store,
-      flows: { get: (id) => flows.get(id) },
-      entryFlow: 'main',
+      flows: { library: () => library, route: (dialed) => ROUTES.get(dialed) ?? 'main' },
+      http,
+      calendarOverrides: () => new Map(),
       fallbackContext: FALLBACK,
       now: clock.now,
       logger: silentLogger(),
     });
 
   beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     ({ dir, cleanup } = tempDir());
     db = openDatabase(join(dir, 'switchboard.db'));
     store = createSqliteCallStore(db);
     telephony = new FakeTelephony();
+    http = new FakeHttp();
     clock = fakeClock();
-    flows = new Map([['main', mainFlow]]);
+    library = libraryFromYaml([MAIN, DIP, QUEUE, XFER]);
     runtime = newRuntime();
   });
   afterEach(async () => {
-    vi.useRealTimers();
     await runtime.idle();
+    vi.useRealTimers();
     db.close();
     cleanup();
   });
@@ -75,240 +119,246 @@ describe('call runtime with a fake telephony and a real SQLite call store', () =
     if (!call) throw new Error(`no call on channel ${channelId}`);
     return call;
   };
-  const journal = (channelId: string) => store.events(callOn(channelId).id).map((e) => e.type);
-
-  /** Delivers an event at the current fake time, then waits for every mailbox to drain. */
+  const events = (channelId: string) => store.events(callOn(channelId).id);
+  const types = (channelId: string) => events(channelId).map((e) => e.type);
+  /** Lets promise callbacks (the http client's answer) post to the mailboxes, then drains them. */
+  const drain = async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await runtime.idle();
+    }
+  };
   const deliver = async (event: TelephonyEvent) => {
     runtime.handle(event);
-    await runtime.idle();
+    await drain();
   };
-  const enter = (channelId: string, args = ['inbound']) =>
-    deliver({ type: 'channelEntered', at: clock.now(), channel: liveChannel(channelId), args });
-  const playbackFinished = (channelId: string, playbackId: string, failed = false) =>
-    deliver({ type: 'playbackFinished', at: clock.now(), channelId, playbackId, failed });
-  const hangupRequested = (channelId: string, cause: number | null) => deliver({ type: 'hangupRequested', at: clock.now(), channelId, cause });
-  const left = (channelId: string) => deliver({ type: 'channelLeft', at: clock.now(), channelId });
-  const destroyed = (channelId: string, cause: number, causeText: string) =>
-    deliver({ type: 'channelDestroyed', at: clock.now(), channelId, cause, causeText });
+  const enter = (channelId: string, dialed = '100') => deliver({ type: 'channelEntered', at: clock.now(), channel: liveChannel(channelId, { dialed }), args: ['inbound'] });
+  const lastPlayback = (channelId: string) => {
+    const play = telephony.callsOf('play').filter((args) => args[0] === channelId).at(-1);
+    if (!play) throw new Error(`nothing played on ${channelId}`);
+    return play[1] as string;
+  };
+  const finishPlayback = (channelId: string) => deliver({ type: 'playbackFinished', at: clock.now(), channelId, playbackId: lastPlayback(channelId), failed: false });
+  const dtmf = (channelId: string, digit: string) => deliver({ type: 'dtmf', at: clock.now(), channelId, digit });
+  const playedMedia = (channelId: string) => telephony.callsOf('play').filter((a) => a[0] === channelId).map((a) => a[2]);
 
-  describe('a call through the flow', () => {
-    it('given a caller enters Stasis, when the event is handled, then the call is stored and the channel is watched, answered and played to', async () => {
+  describe('a call through a menu', () => {
+    it('given a caller enters, when handled, then the call is stored, watched, answered, its language set and the greeting played', async () => {
       await enter('ch-1');
       const call = callOn('ch-1');
-      expect(call).toMatchObject({
-        channelId: 'ch-1', direction: 'inbound', callerNumber: '+33612345678', callerName: 'Alice', dialed: '100',
-        flowId: 'main', status: 'active', startedAt: clock.now(), answeredAt: clock.now(),
-      });
+      expect(call).toMatchObject({ channelId: 'ch-1', flowId: 'main', flowVersion: library.get('main')?.version, status: 'active', answeredAt: clock.now() });
       expect(telephony.calls).toEqual([
         { method: 'watch', args: ['ch-1'] },
         { method: 'answer', args: ['ch-1'] },
-        { method: 'play', args: ['ch-1', `${call.id}-p1`, ['sound:hello-world']] },
+        { method: 'setLanguage', args: ['ch-1', 'en'] },
+        { method: 'play', args: ['ch-1', `${call.id}-p2`, ['sound:vm-press', 'digits:1']] },
       ]);
-      expect(journal('ch-1')).toEqual(['call.started', 'flow.started', 'call.answered', 'node.entered', 'playback.started']);
-      expect(runtime.activeCount()).toBe(1);
+      expect(types('ch-1')).toEqual(['call.started', 'flow.started', 'call.answered', 'node.entered', 'playback.started']);
     });
 
-    it('given args [internal], when the caller enters, then the call is stored as internal', async () => {
-      await enter('ch-1', ['internal']);
-      expect(callOn('ch-1').direction).toBe('internal');
+    it('given the greeting ended, when the caller presses 2, then the menu exits option:2 and the next node plays; the journal has node.entered/node.exited', async () => {
+      await enter('ch-1');
+      clock.advance(2000);
+      await finishPlayback('ch-1');
+      clock.advance(1000);
+      await dtmf('ch-1', '2');
+      expect(playedMedia('ch-1').at(-1)).toEqual(['sound:vm-goodbye']);
+      const journal = events('ch-1');
+      expect(journal.filter((e) => e.type === 'node.entered').map((e) => e.data.nodeId)).toEqual(['m', 'two']);
+      expect(journal.find((e) => e.type === 'node.exited')?.data).toEqual({ flowId: 'main', nodeId: 'm', outcome: 'option:2', target: 'two' });
+      expect(journal.find((e) => e.type === 'dtmf')?.data).toEqual({ digit: '2', nodeId: 'm' });
+      expect(callOn('ch-1').path).toEqual(['m', 'two']);
     });
 
-    it('given the same channel enters twice, when handled, then only one call is started', async () => {
+    it('given the greeting ended, when nothing is pressed for the timeout, then the (fake) timer fires and the menu plays again', async () => {
       await enter('ch-1');
-      await enter('ch-1');
-      expect(store.list({ limit: 10, offset: 0 }).total).toBe(1);
-      expect(telephony.callsOf('answer')).toHaveLength(1);
+      await finishPlayback('ch-1');
+      expect(vi.getTimerCount()).toBe(2); // the call's duration limit and the menu's first-digit timer
+      await vi.advanceTimersByTimeAsync(5000);
+      await drain();
+      expect(types('ch-1')).toContain('menu.noInput');
+      expect(telephony.callsOf('play')).toHaveLength(2);
     });
 
-    it('given a playing call, when each playback finishes, then the next nodes run and the flow hangs up', async () => {
+    it('given the flow hangs up, when Asterisk reports the hangup and the channel leaves, then the call ends flow_hangup and no timer is left', async () => {
       await enter('ch-1');
-      const id = callOn('ch-1').id;
-      clock.advance(3_000);
-      await playbackFinished('ch-1', `${id}-p1`);
-      expect(telephony.callsOf('play').at(-1)).toEqual(['ch-1', `${id}-p2`, ['sound:auth-thankyou', 'sound:vm-goodbye']]);
-      clock.advance(4_000);
-      await playbackFinished('ch-1', `${id}-p2`);
+      await finishPlayback('ch-1');
+      await dtmf('ch-1', '1');
+      await finishPlayback('ch-1');
       expect(telephony.callsOf('hangup')).toEqual([['ch-1', 'normal']]);
-      // Asterisk then reports the hangup and the channel leaving.
-      await hangupRequested('ch-1', 16);
-      await left('ch-1');
-      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'flow_hangup', hangupCause: 16, durationMs: 7_000, talkMs: 7_000 });
-      expect(journal('ch-1')).toEqual(expect.arrayContaining(['playback.finished', 'call.hangup', 'hangup.requested', 'stasis.left', 'call.ended']));
+      await deliver({ type: 'hangupRequested', at: clock.now(), channelId: 'ch-1', cause: 16 });
+      await deliver({ type: 'channelLeft', at: clock.now(), channelId: 'ch-1' });
+      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
       expect(runtime.activeCount()).toBe(0);
-    });
-
-    it('given a playing call, when a playback of another id finishes, then nothing moves', async () => {
-      await enter('ch-1');
-      await playbackFinished('ch-1', 'someone-else-p1');
-      expect(telephony.callsOf('play')).toHaveLength(1);
-    });
-
-    it('given a call mid-flow, when the caller hangs up and the channel leaves, then the call ends with caller_hangup', async () => {
-      await enter('ch-1');
-      clock.advance(2_500);
-      await hangupRequested('ch-1', null);
-      await left('ch-1');
-      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'caller_hangup', durationMs: 2_500 });
-      expect(telephony.callsOf('hangup')).toEqual([]);
-      expect(runtime.activeCount()).toBe(0);
-    });
-
-    it('given an ended call, when ChannelDestroyed arrives late with the real cause, then the cause lands on that call', async () => {
-      await enter('ch-1');
-      await hangupRequested('ch-1', null);
-      await left('ch-1');
-      await destroyed('ch-1', 17, 'User busy');
-      expect(callOn('ch-1')).toMatchObject({ status: 'ended', hangupCause: 17, hangupCauseText: 'User busy' });
-      expect(journal('ch-1').at(-1)).toBe('channel.destroyed');
-    });
-
-    it('given a call in a pause node, when the timer fires, then the next node plays; and a hangup during a pause cancels the timer', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      flows.set('main', pauseFlow);
-      await enter('ch-1');
-      await enter('ch-2');
-      expect(telephony.callsOf('play')).toEqual([]);
-      await hangupRequested('ch-2', 16);
-      await vi.advanceTimersByTimeAsync(5_000);
-      await runtime.idle();
-      const id1 = callOn('ch-1').id;
-      expect(telephony.callsOf('play')).toEqual([['ch-1', `${id1}-p2`, ['sound:beep']]]);
       expect(vi.getTimerCount()).toBe(0);
     });
-  });
 
-  describe('failures take the guaranteed end path', () => {
-    it('given the telephony rejects a play, when the call starts, then the caller is continued in the fallback context and the call ends with fallback', async () => {
-      telephony.fail('play', new TelephonyError('rejected', 'ARI POST /channels/ch-1/play → 422'));
+    it('given the caller hangs up during the greeting, when handled, then the playback is stopped and the call ends caller_hangup', async () => {
+      await enter('ch-1');
+      const playbackId = lastPlayback('ch-1');
+      await deliver({ type: 'hangupRequested', at: clock.now(), channelId: 'ch-1', cause: 16 });
+      await deliver({ type: 'channelLeft', at: clock.now(), channelId: 'ch-1' });
+      expect(telephony.callsOf('stopPlayback')).toEqual([[playbackId]]);
+      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'caller_hangup' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('given the telephony rejects the play, when the call starts, then the caller goes to the dialplan fallback', async () => {
+      telephony.fail('play', new TelephonyError('rejected', 'no media'));
       await enter('ch-1');
       expect(telephony.callsOf('continueInDialplan')).toEqual([['ch-1', FALLBACK]]);
-      expect(journal('ch-1')).toEqual(expect.arrayContaining(['call.error', 'call.fallback']));
-      // The dialplan takes the channel: Asterisk sends StasisEnd.
-      await left('ch-1');
-      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'fallback' });
+      expect(types('ch-1')).toEqual(expect.arrayContaining(['node.error', 'call.error', 'call.fallback']));
     });
 
-    it('given the fallback itself fails, when the call starts, then the channel is hung up with congestion', async () => {
-      telephony.fail('play', new TelephonyError('rejected', 'no media'));
-      telephony.fail('continueInDialplan', new TelephonyError('rejected', 'no such context'));
-      await enter('ch-1');
-      expect(telephony.callsOf('hangup')).toEqual([['ch-1', 'congestion']]);
-    });
-
-    it('given the channel is gone when answering, when the call starts, then nothing more is attempted and the leave ends it as caller_hangup', async () => {
-      telephony.fail('answer', new TelephonyError('channel_gone', '404'));
-      await enter('ch-1');
-      expect(telephony.methods()).toEqual(['watch', 'answer']);
-      await left('ch-1');
-      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'caller_hangup', answeredAt: null, talkMs: 0 });
-    });
-
-    it('given the entry flow is not loaded, when a caller enters, then the call goes to the fallback with flow_not_found', async () => {
-      flows.clear();
+    it('given the routed flow is not loaded, when a caller enters, then flow_not_found and the fallback', async () => {
+      library = new Map();
       await enter('ch-1');
       expect(telephony.methods()).toEqual(['watch', 'continueInDialplan']);
-      const error = store.events(callOn('ch-1').id).find((e) => e.type === 'call.error');
-      expect(error?.data).toMatchObject({ code: 'flow_not_found' });
-      await left('ch-1');
-      expect(callOn('ch-1')).toMatchObject({ flowId: null, endReason: 'fallback' });
+      expect(events('ch-1').find((e) => e.type === 'call.error')?.data).toMatchObject({ code: 'flow_not_found' });
     });
   });
 
-  describe('reconcile after a restart', () => {
-    /** A previous process took the call as far as the second prompt, then died. */
-    async function callLeftMidFlowByAnOldProcess(channelId: string): Promise<string> {
-      await enter(channelId);
-      const id = callOn(channelId).id;
-      await playbackFinished(channelId, `${id}-p1`);
-      telephony = new FakeTelephony();
-      runtime = newRuntime(telephony);
-      return id;
-    }
-
-    it('given an active call whose channel Asterisk no longer lists, when reconciled, then it ends with lost', async () => {
-      await callLeftMidFlowByAnOldProcess('ch-gone');
-      telephony.live = [];
-      clock.advance(60_000);
-      expect(await runtime.reconcile()).toEqual({ adopted: 0, lost: 1, added: 0 });
-      await runtime.idle();
-      expect(callOn('ch-gone')).toMatchObject({ status: 'ended', endReason: 'lost' });
-      expect(journal('ch-gone').slice(-2)).toEqual(['call.lost', 'call.ended']);
-      expect(telephony.methods()).toEqual(['appChannels']);
-      expect(runtime.activeCount()).toBe(0);
+  describe('effects performed by the shell', () => {
+    it('given an http node, when it runs, then the request goes to the http client and its result comes back into the flow', async () => {
+      await enter('ch-1', '300');
+      expect(http.requests).toEqual([{ method: 'GET', url: 'https://crm.example/c/+33612345678', headers: { Authorization: 'Bearer ${env:FLOW_TOKEN}' }, timeoutMs: 3000 }]);
+      expect(telephony.callsOf('play')).toEqual([]);
+      http.answer({ kind: 'ok', status: 200, body: { tier: 'gold' }, headers: {} });
+      await drain();
+      expect(playedMedia('ch-1')).toEqual([['sound:hello-world']]);
+      expect(events('ch-1').find((e) => e.type === 'vars.set')?.data).toEqual({ nodeId: 'l', vars: { tier: 'gold' } });
     });
 
-    it('given an active call whose channel is still in the app, when reconciled, then it is re-adopted: old playback stopped, node played again', async () => {
-      const id = await callLeftMidFlowByAnOldProcess('ch-1');
-      const eventsBefore = store.events(id).length;
-      telephony.live = [liveChannel('ch-1', { state: 'Up' })];
-      expect(await runtime.reconcile()).toEqual({ adopted: 1, lost: 0, added: 0 });
-      await runtime.idle();
-      expect(telephony.calls).toEqual([
-        { method: 'appChannels', args: [] },
-        { method: 'stopPlayback', args: [`${id}-p2`] },
-        { method: 'play', args: ['ch-1', `${id}-p${eventsBefore + 1}`, ['sound:auth-thankyou', 'sound:vm-goodbye']] },
-      ]);
-      const readopted = store.events(id).find((e) => e.type === 'call.readopted');
-      expect(readopted?.data).toEqual({ nodeId: 'thanks', flowId: 'main' });
-      expect(callOn('ch-1').status).toBe('active');
-      expect(runtime.activeCount()).toBe(1);
+    it('given an http node, when the client answers a timeout, then the flow takes the timeout route', async () => {
+      await enter('ch-1', '300');
+      http.answer({ kind: 'timeout' });
+      await drain();
+      expect(playedMedia('ch-1')).toEqual([['sound:vm-goodbye']]);
     });
 
-    it('given a re-adopted call, when its new playback finishes, then the flow carries on to the hangup', async () => {
-      const id = await callLeftMidFlowByAnOldProcess('ch-1');
-      telephony.live = [liveChannel('ch-1', { state: 'Up' })];
-      await runtime.reconcile();
-      await runtime.idle();
-      const [, newPlaybackId] = telephony.callsOf('play').at(-1) as [string, string, string[]];
-      await playbackFinished('ch-1', `${id}-p2`);
-      expect(telephony.callsOf('hangup')).toEqual([]);
-      await playbackFinished('ch-1', newPlaybackId);
+    it('given a pending http request, when the caller hangs up meanwhile, then the late answer is ignored', async () => {
+      await enter('ch-1', '300');
+      await deliver({ type: 'hangupRequested', at: clock.now(), channelId: 'ch-1', cause: 16 });
+      await deliver({ type: 'channelLeft', at: clock.now(), channelId: 'ch-1' });
+      http.answer({ kind: 'ok', status: 200, body: { tier: 'gold' }, headers: {} });
+      await drain();
+      expect(telephony.callsOf('play')).toEqual([]);
+      expect(callOn('ch-1').status).toBe('ended');
+    });
+
+    it('given a queue node and no ACD, when enqueued, then queue.unavailable is journaled and the flow takes noAgents', async () => {
+      await enter('ch-1', '400');
+      expect(events('ch-1').find((e) => e.type === 'queue.unavailable')?.data).toEqual({ queue: 'support', reason: 'no ACD is running' });
+      expect(events('ch-1').find((e) => e.type === 'node.exited')?.data).toMatchObject({ nodeId: 'q', outcome: 'noAgents', target: 'vm' });
+      expect(playedMedia('ch-1')).toEqual([['sound:vm-goodbye']]);
+    });
+  });
+
+  describe('transfer legs', () => {
+    const dialOf = (callId: string) => {
+      const dial = telephony.callsOf('dial').find((args) => String(args[0]).startsWith(`leg-${callId}`));
+      if (!dial) throw new Error(`call ${callId} dialed nothing`);
+      return dial;
+    };
+
+    it('given two calls transferring, when one leg answers and the other is busy, then each event goes to the call that dialed it', async () => {
+      await enter('ch-1', '500');
+      await enter('ch-2', '500');
+      const [leg1, target] = dialOf(callOn('ch-1').id) as [string, unknown];
+      const [leg2] = dialOf(callOn('ch-2').id) as [string];
+      expect(leg1).toMatch(/^leg-/);
+      expect(target).toEqual({ endpoint: 'PJSIP/1001', timeoutSec: 20 });
+
+      await deliver({ type: 'legAnswered', at: clock.now(), legId: leg1 });
+      expect(telephony.callsOf('bridge')).toEqual([[expect.stringMatching(/^br-/), ['ch-1', leg1]]]);
+
+      await deliver({ type: 'legEnded', at: clock.now(), legId: leg2, cause: 17 });
+      expect(playedMedia('ch-2')).toEqual([['sound:vm-goodbye']]);
+      expect(playedMedia('ch-1')).toEqual([]);
+      expect(events('ch-2').find((e) => e.type === 'transfer.ended')?.data).toMatchObject({ legId: leg2, cause: 17, outcome: 'busy' });
+    });
+
+    it('given a bridged call, when the agent\'s leg ends, then the bridge is destroyed and the caller\'s flow goes on (answered)', async () => {
+      await enter('ch-1', '500');
+      const [leg] = dialOf(callOn('ch-1').id) as [string];
+      await deliver({ type: 'legAnswered', at: clock.now(), legId: leg });
+      await deliver({ type: 'legEnded', at: clock.now(), legId: leg, cause: 16 });
+      expect(telephony.callsOf('destroyBridge')).toHaveLength(1);
       expect(telephony.callsOf('hangup')).toEqual([['ch-1', 'normal']]);
     });
 
-    it('given a reconnect while a call waits on its first prompt (same process), when reconciled, then the prompt is restarted with a fresh id and the stale finish is ignored', async () => {
+    it('given a bridged call, when the caller hangs up, then the leg is hung up and the bridge destroyed', async () => {
+      await enter('ch-1', '500');
+      const [leg] = dialOf(callOn('ch-1').id) as [string];
+      await deliver({ type: 'legAnswered', at: clock.now(), legId: leg });
+      await deliver({ type: 'hangupRequested', at: clock.now(), channelId: 'ch-1', cause: 16 });
+      expect(telephony.callsOf('hangup')).toEqual([[leg, 'normal']]);
+      expect(telephony.callsOf('destroyBridge')).toHaveLength(1);
+    });
+
+    it('given a leg nobody dialed, when its events arrive, then they are ignored', async () => {
+      await enter('ch-1', '500');
+      const before = telephony.calls.length;
+      await deliver({ type: 'legAnswered', at: clock.now(), legId: 'leg-unknown' });
+      await deliver({ type: 'legEnded', at: clock.now(), legId: 'leg-unknown', cause: 16 });
+      expect(telephony.calls.length).toBe(before);
+    });
+  });
+
+  describe('flow versions and reloads', () => {
+    it('given a running call, when the library is reloaded with a new version, then the call keeps its snapshot and new calls get the new flow', async () => {
+      const v1 = library.get('main') as Flow;
+      await enter('ch-1');
+      library = libraryFromYaml([MAIN.replace('prompt: hello', 'prompt: welcome'), DIP, QUEUE, XFER]);
+      const v2 = library.get('main') as Flow;
+      expect(v2.version).not.toBe(v1.version);
+
+      await finishPlayback('ch-1');
+      await dtmf('ch-1', '1');
+      expect(playedMedia('ch-1').at(-1)).toEqual(['sound:hello-world']);
+      expect(callOn('ch-1').flowVersion).toBe(v1.version);
+
+      await enter('ch-2');
+      await finishPlayback('ch-2');
+      await dtmf('ch-2', '1');
+      expect(playedMedia('ch-2').at(-1)).toEqual(['sound:dir-welcome']);
+      expect(callOn('ch-2').flowVersion).toBe(v2.version);
+    });
+  });
+
+  describe('reconcile', () => {
+    it('given channels in the app that the store does not know, when reconciled, then new calls start for them but not for transfer legs (leg-*)', async () => {
+      telephony.live = [liveChannel('ch-new', { state: 'Up' }), liveChannel('leg-old-d3', { state: 'Up' })];
+      expect(await runtime.reconcile()).toEqual({ adopted: 0, lost: 0, added: 1 });
+      await drain();
+      expect(callOn('ch-new').status).toBe('active');
+      expect(store.list({ limit: 10, offset: 0 }).items.map((c) => c.channelId)).toEqual(['ch-new']);
+      expect(telephony.callsOf('answer')).toEqual([['ch-new']]);
+    });
+
+    it('given a call a previous process left in the menu, when reconciled, then it is re-adopted: old prompt stopped, menu entered again', async () => {
       await enter('ch-1');
       const id = callOn('ch-1').id;
+      const old = lastPlayback('ch-1');
+      telephony = new FakeTelephony();
+      runtime = newRuntime(telephony);
       telephony.live = [liveChannel('ch-1', { state: 'Up' })];
-      await runtime.reconcile();
-      await runtime.idle();
-      expect(telephony.callsOf('stopPlayback')).toEqual([[`${id}-p1`]]);
-      const [, fresh] = telephony.callsOf('play').at(-1) as [string, string, string[]];
-      expect(fresh).not.toBe(`${id}-p1`);
-      // Stopping a playback makes Asterisk send its PlaybackFinished: it must not advance the flow.
-      await playbackFinished('ch-1', `${id}-p1`);
-      expect(telephony.callsOf('play')).toHaveLength(2);
-      await playbackFinished('ch-1', fresh);
-      expect(telephony.callsOf('play')).toHaveLength(3);
+      expect(await runtime.reconcile()).toEqual({ adopted: 1, lost: 0, added: 0 });
+      await drain();
+      expect(telephony.callsOf('stopPlayback')).toEqual([[old]]);
+      const [, fresh, media] = telephony.callsOf('play').at(-1) as [string, string, string[]];
+      expect(fresh).not.toBe(old);
+      expect(fresh.startsWith(`${id}-p`)).toBe(true);
+      expect(media).toEqual(['sound:vm-press', 'digits:1']);
+      expect(events('ch-1').find((e) => e.type === 'call.readopted')?.data).toMatchObject({ nodeId: 'm', flowId: 'main' });
     });
 
-    // The old process stored the call, then died before answering: the channel is still ringing.
-    it('given an active call that was never answered and whose channel still rings, when re-adopted, then the channel is answered before anything plays', async () => {
-      store.startCall({ id: 'call-r', channelId: 'ch-r', direction: 'inbound', callerNumber: '1001', callerName: '', dialed: '100', flowId: 'main', startedAt: clock.now() });
-      telephony.live = [liveChannel('ch-r', { state: 'Ring' })];
-      await runtime.reconcile();
-      await runtime.idle();
-      const methods = telephony.methods();
-      expect(methods).toContain('play');
-      expect(methods).toContain('answer');
-      expect(methods.indexOf('answer')).toBeLessThan(methods.indexOf('play'));
-      expect(store.get('call-r')?.answeredAt).not.toBeNull();
-    });
-
-    it('given a channel in the app that the store does not know, when reconciled, then a new call is started for it', async () => {
-      telephony.live = [liveChannel('ch-new', { callerNumber: '0611223344', dialed: '200', state: 'Up' })];
-      expect(await runtime.reconcile()).toEqual({ adopted: 0, lost: 0, added: 1 });
-      await runtime.idle();
-      expect(callOn('ch-new')).toMatchObject({ status: 'active', callerNumber: '0611223344', dialed: '200', direction: 'inbound', startedAt: clock.now() });
-      expect(telephony.methods()).toEqual(['appChannels', 'watch', 'answer', 'play']);
-    });
-
-    it('given the telephony cannot list channels, when reconciled, then it rejects and nothing is ended', async () => {
-      await callLeftMidFlowByAnOldProcess('ch-1');
-      telephony.fail('appChannels', new TelephonyError('unavailable', 'ARI unreachable'));
-      await expect(runtime.reconcile()).rejects.toThrow('ARI unreachable');
-      await runtime.idle();
-      expect(callOn('ch-1').status).toBe('active');
+    it('given an active call whose channel is gone, when reconciled, then it ends lost', async () => {
+      await enter('ch-1');
+      telephony.live = [];
+      expect(await runtime.reconcile()).toEqual({ adopted: 0, lost: 1, added: 0 });
+      await drain();
+      expect(callOn('ch-1')).toMatchObject({ status: 'ended', endReason: 'lost' });
     });
   });
 });

@@ -82,6 +82,7 @@ describe('menu: greeting and a match', () => {
     expect(journalData(effects, 'locale.set')).toEqual([{ nodeId: 'm', locale: 'fr' }]);
     expect(d.vars.choice).toBe('second');
     expect(d.state.ivr?.locale).toBe('fr');
+    expect(ofType(effects, 'setLanguage')).toEqual([{ type: 'setLanguage', language: 'fr' }]);
     expect(entered(effects)).toEqual(['two']);
   });
 });

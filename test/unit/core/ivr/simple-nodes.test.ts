@@ -79,7 +79,10 @@ describe('play', () => {
     expect(f.nodes.a).toMatchObject({ prompts: [{ key: 'hello', byLocale: { en: [{ kind: 'media', uri: 'sound:hello-world' }], 'fr-CA': [{ kind: 'media', uri: 'sound:fr/bonjour' }] } }] });
     const d = new CallDriver(f);
     expect(plays(d.start(T0))[0]?.media).toEqual(['sound:hello-world']);
-    expect(plays(d.finishPlayback(T0 + 1000))[0]?.media).toEqual(['sound:fr/bonjour']);
+    const effects = d.finishPlayback(T0 + 1000);
+    expect(plays(effects)[0]?.media).toEqual(['sound:fr/bonjour']);
+    // Asterisk's own sounds and say-as follow the language (fr-CA → fr).
+    expect(ofType(effects, 'setLanguage')).toEqual([{ type: 'setLanguage', language: 'fr' }]);
   });
 });
 
