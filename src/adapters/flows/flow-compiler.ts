@@ -196,10 +196,10 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
     if (!schemaProblems(src, NODE_SCHEMAS[node.type], node, ['nodes', nodeId], problems, `node '${nodeId}': `)) continue;
     const calendar = node.type === 'hours' ? env.calendars.get(String(node.calendar)) : undefined;
     const spec = outcomeSpec(node, calendar?.exceptions.map((e) => e.name) ?? []);
-    const known = new Set(spec.outcomes.map((o) => o.outcome));
     for (const key of Object.keys((node.on ?? {}) as object)) {
-      if (!known.has(key)) {
-        problems.push({ file, ...src.keyAt(['nodes', nodeId, 'on'], key), message: `node '${nodeId}': '${key}' is not an outcome of ${node.type} (outcomes: ${[...known].join(', ')})` });
+      if (!spec.onKeys.has(key)) {
+        const hint = key === 'next' || key === 'default' ? ` (write ${key}: at the node's top level)` : /^(option|pattern|case):/.test(key) ? ' (wire it where the option or case is written)' : '';
+        problems.push({ file, ...src.keyAt(['nodes', nodeId, 'on'], key), message: `node '${nodeId}': '${key}' is not an on: outcome of ${node.type} (on: takes ${[...spec.onKeys].join(', ')})${hint}` });
       }
     }
     const exits: Record<string, Exit> = {};
@@ -209,7 +209,11 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
         exits[wiring.outcome] = { target: wiring.target, via: 'node' };
         continue;
       }
-      if (spec.optional.has(wiring.outcome) && wiring.outcome !== 'loopExceeded') continue;
+      if (spec.optional.has(wiring.outcome) && wiring.outcome !== 'loopExceeded') {
+        const target = defaultsRaw.on?.[wiring.outcome];
+        if (target) exits[wiring.outcome] = { target, via: 'defaults' };
+        continue;
+      }
       let exit: Exit;
       if (wiring.outcome === 'next' && spec.singleExit) exit = { target: null, via: 'implicit' };
       else if (defaultsRaw.on?.[wiring.outcome]) exit = { target: defaultsRaw.on[wiring.outcome] as string, via: 'defaults' };
@@ -250,6 +254,7 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
     vars: markMaskedVars(vars, nodes),
     limits: { maxSteps: limits.maxSteps ?? 200, maxDurationMs: Math.round((limits.maxDurationSec ?? 3600) * 1000) },
     nodes,
+    masksInput: Object.values(nodes).some((n) => (n.kind === 'collect' && n.mask) || n.kind === 'subflow'),
     version,
     source: { file, sha256 },
   };
@@ -319,7 +324,8 @@ export function schemaProblems(src: SourceFile, schema: TSchema, value: unknown,
   if (Value.Check(schema, value)) return true;
   const seen = new Set<string>();
   for (const e of Value.Errors(schema, value)) {
-    if (['boolean', 'const', 'anyOf', 'oneOf'].includes(e.keyword) && seen.size > 0) continue;
+    if (e.keyword === 'boolean') continue; // "schema is false": the unknown-key report says it better
+    if (['const', 'anyOf', 'oneOf'].includes(e.keyword) && seen.size > 0) continue;
     const path = pointerToPath(e.instancePath);
     const key = `${e.instancePath}:${e.keyword}`;
     if (seen.has(e.instancePath) || seen.has(key)) continue;

@@ -15,6 +15,8 @@ export interface OutcomeWiring {
 
 export interface OutcomeSpec {
   outcomes: OutcomeWiring[];
+  /** Outcomes written under `on:`; the rest have their own keys (next, options, cases, default, wait.options). */
+  onKeys: Set<string>;
   /** Outcomes that may stay unwired without a fallback (the node falls back itself). */
   optional: Set<string>;
   /** The node ends the flow when `next` is missing (single-exit kinds). */
@@ -23,23 +25,23 @@ export interface OutcomeSpec {
 
 const SINGLE: Partial<Record<RawNodeKind, string[]>> = {
   play: ['error'],
-  pause: [],
+  pause: ['error'],
   set: ['error'],
   subflow: ['error'],
   sendDtmf: ['error'],
-  tag: [],
+  tag: ['error'],
 };
 
 const FIXED: Partial<Record<RawNodeKind, string[]>> = {
   hangup: [],
-  return: [],
+  return: ['error'],
   menu: ['exhausted', 'error'],
   collect: ['ok', 'exhausted', 'error'],
   switch: ['error'],
   hours: ['open', 'closed', 'holiday', 'error'],
   http: ['ok', 'error', 'timeout'],
   queue: ['answered', 'timeout', 'full', 'noAgents', 'error'],
-  transfer: ['answered', 'busy', 'noanswer', 'failed'],
+  transfer: ['answered', 'busy', 'noanswer', 'failed', 'error'],
   voicemail: ['saved', 'noAudio', 'error'],
 };
 
@@ -77,7 +79,8 @@ export function outcomeSpec(node: RawNode, calendarExceptions: string[] = []): O
     for (const [digit, target] of Object.entries(options)) outcomes.push({ outcome: `option:${digit}`, target, path: ['wait', 'options', digit] });
   }
   if (node.type !== 'hangup') outcomes.push(fromOn('loopExceeded'));
-  return { outcomes, optional, singleExit: single !== undefined };
+  const onKeys = new Set(outcomes.filter((o) => o.path[0] === 'on').map((o) => o.outcome));
+  return { outcomes, onKeys, optional, singleExit: single !== undefined };
 }
 
 /** Menu keys are digits ("1", "10", "#") or /regex/ patterns. */

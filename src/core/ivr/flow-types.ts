@@ -225,6 +225,8 @@ export interface Flow {
   vars: Record<string, VarDecl>;
   limits: { maxSteps: number; maxDurationMs: number };
   nodes: Record<string, FlowNode>;
+  /** The flow has a masked collect (or calls a subflow): digits typed ahead are journaled without their value. */
+  masksInput: boolean;
   /** Content hash of the flow and everything it uses (prompts, calendars): the version calls record. */
   version: string;
   source: { file: string; sha256: string };

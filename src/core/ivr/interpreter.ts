@@ -68,8 +68,14 @@ export function flowEvent(state: CallState, event: NodeEvent, context: StepConte
       if (event.timerId === w.ivr.limitTimer) {
         w.ivr.limitTimer = null;
         const kind = currentNode(w)?.kind;
-        // The limit is on time spent in the IVR: a caller waiting for or talking to a person stays.
-        if (kind === 'queue' || kind === 'transfer') return finish(w);
+        // The limit is on time spent in the IVR: a caller waiting for or talking to a person stays,
+        // and the limit applies again soon after they are back in the flow.
+        if (kind === 'queue' || kind === 'transfer') {
+          const again = newId(w, 'limit');
+          w.ivr.limitTimer = again;
+          emit(w, { type: 'startTimer', timerId: again, ms: 10_000 });
+          return finish(w);
+        }
         journal(w, 'flow.limit', { limit: 'maxDurationSec', nodeId: w.state.nodeId });
         fail(w, 'flow_limit', 'the call spent longer than limits.maxDurationSec in the flow');
         return finish(w);
@@ -84,15 +90,21 @@ export function flowEvent(state: CallState, event: NodeEvent, context: StepConte
     case 'queueResult':
       owned.queues = owned.queues.filter((id) => id !== event.requestId);
       break;
-    case 'dtmf':
-      journal(w, 'dtmf', w.ivr.masked ? { masked: true, nodeId: w.state.nodeId } : { digit: event.digit, nodeId: w.state.nodeId });
+    case 'dtmf': {
+      // A digit typed ahead may be the start of a card number for a masked collect further on:
+      // journal that a key was pressed, not which. Input nodes journal what they make of it.
+      const node = currentNode(w);
+      const typedAhead = node !== undefined && !nodeRegistry[node.kind].takesInput && frame(w).flow.masksInput;
+      journal(w, 'dtmf', w.ivr.masked || typedAhead ? { masked: true, nodeId: w.state.nodeId, ...(typedAhead ? { typeAhead: true } : {}) } : { digit: event.digit, nodeId: w.state.nodeId });
       break;
+    }
   }
   const node = currentNode(w);
   if (!node) return finish(w);
   const definition = nodeRegistry[node.kind];
-  if (event.type === 'dtmf' && !definition.takesInput) w.ivr.typeAhead = (w.ivr.typeAhead + event.digit).slice(-TYPE_AHEAD_LIMIT);
-  let result = definition.on(node as never, w.ivr.local, event, nodeContext(w, node));
+  const keeps = node.kind !== 'play' || node.typeAhead;
+  if (event.type === 'dtmf' && !definition.takesInput && keeps) w.ivr.typeAhead = (w.ivr.typeAhead + event.digit).slice(-TYPE_AHEAD_LIMIT);
+  let result = guarded(() => definition.on(node as never, w.ivr.local, event, nodeContext(w, node)));
   if (event.type === 'effectFailed' && isEmpty(result) && VITAL.has(event.effect)) {
     result = { error: { code: event.code, message: `${event.effect} failed: ${event.message}` } };
   }
@@ -220,9 +232,11 @@ function enterNode(w: Work, nodeId: string, hops: number): void {
   if (!node) return fail(w, 'flow_missing_node', `node '${nodeId}' does not exist in flow '${flow.id}'`);
   if (hops > MAX_INSTANT_HOPS) return fail(w, 'flow_loop', `more than ${MAX_INSTANT_HOPS} nodes without waiting for the caller`);
   w.ivr.steps += 1;
-  if (w.ivr.steps > flow.limits.maxSteps) {
+  // Limits are the entry flow's: they bound the call, whatever subflows it passes through.
+  const maxSteps = (w.ivr.frames[0] as IvrState['frames'][number]).flow.limits.maxSteps;
+  if (w.ivr.steps > maxSteps) {
     journal(w, 'flow.limit', { limit: 'maxSteps', nodeId });
-    return fail(w, 'flow_limit', `more than limits.maxSteps (${flow.limits.maxSteps}) nodes in one call`);
+    return fail(w, 'flow_limit', `more than limits.maxSteps (${maxSteps}) nodes in one call`);
   }
   const key = `${flow.id}/${nodeId}`;
   const visits = (w.ivr.visits[key] ?? 0) + 1;
@@ -234,14 +248,7 @@ function enterNode(w: Work, nodeId: string, hops: number): void {
     return leave(w, node, 'loopExceeded', hops);
   }
   journal(w, 'node.entered', { flowId: flow.id, nodeId, kind: node.kind, ...(w.ivr.frames.length > 1 ? { depth: w.ivr.frames.length - 1 } : {}) });
-  let result: NodeResult;
-  try {
-    result = nodeRegistry[node.kind].enter(node as never, nodeContext(w, node));
-  } catch (err) {
-    if (!(err instanceof ExpressionError)) throw err;
-    result = { error: { code: 'expression', message: err.message } };
-  }
-  apply(w, node, result, hops);
+  apply(w, node, guarded(() => nodeRegistry[node.kind].enter(node as never, nodeContext(w, node))), hops);
 }
 
 function apply(w: Work, node: FlowNode, result: NodeResult, hops: number): void {
@@ -250,6 +257,7 @@ function apply(w: Work, node: FlowNode, result: NodeResult, hops: number): void 
   if (result.ends) {
     for (const effect of releaseAll(w.ivr.owned, w.ivr.masked, w.state.nodeId)) w.effects.push(effect);
     w.ivr.owned = emptyOwned();
+    w.ivr.masked = false;
   }
   for (const effect of result.effects ?? []) emit(w, effect);
   if (result.local !== undefined) w.ivr.local = result.local;
@@ -329,6 +337,7 @@ function returnFromFlow(w: Work, node: FlowNode, value: unknown, hops: number): 
     journal(w, 'flow.completed', { flowId: top.flow.id, nodeId: node.id });
     for (const effect of releaseAll(w.ivr.owned, w.ivr.masked, node.id)) w.effects.push(effect);
     w.ivr.owned = emptyOwned();
+    w.ivr.masked = false;
     emit(w, { type: 'hangup', reason: 'normal' });
     w.state = { ...w.state, phase: 'ending', endReason: w.state.endReason ?? 'flow_hangup' };
     return;
@@ -339,7 +348,8 @@ function returnFromFlow(w: Work, node: FlowNode, value: unknown, hops: number): 
   if (!caller) return fail(w, 'flow_missing_node', `subflow caller '${top.calledFrom}' is gone`);
   w.state = { ...w.state, nodeId: caller.id };
   const definition = nodeRegistry[caller.kind];
-  const result = definition.resume ? definition.resume(caller as never, undefined, value, nodeContext(w, caller)) : { exit: 'next' };
+  const resume = definition.resume;
+  const result = resume ? guarded(() => resume(caller as never, undefined, value, nodeContext(w, caller))) : { exit: 'next' };
   apply(w, caller, result, hops);
 }
 
@@ -347,6 +357,7 @@ function returnFromFlow(w: Work, node: FlowNode, value: unknown, hops: number): 
 function fail(w: Work, code: string, message: string): void {
   for (const effect of releaseAll(w.ivr.owned, w.ivr.masked, w.state.nodeId)) w.effects.push(effect);
   w.ivr.owned = emptyOwned();
+  w.ivr.masked = false;
   journal(w, 'call.error', { code, message, nodeId: w.state.nodeId });
   w.effects.push({ type: 'continueToFallback', reason: code });
   w.state = { ...w.state, phase: 'ending', endReason: 'fallback' };
@@ -354,6 +365,17 @@ function fail(w: Work, code: string, message: string): void {
 
 function asteriskLanguage(locale: string): string {
   return locale.split('-')[0] ?? locale;
+}
+
+// A template or say-as value that fails at call time (a missing key in an http response, say)
+// takes the node's error outcome instead of leaving the caller in limbo.
+function guarded(run: () => NodeResult): NodeResult {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    return { error: { code: 'expression', message: err.message } };
+  }
 }
 
 function isEmpty(result: NodeResult): boolean {

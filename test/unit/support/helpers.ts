@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { Flow, FlowNode } from '../../../src/core/ivr/flow-types.js';
 
 /** A fresh temp directory; call the returned cleanup in afterEach. */
 export function tempDir(prefix = 'switchboard-test-'): { dir: string; cleanup: () => void } {
@@ -12,11 +11,6 @@ export function tempDir(prefix = 'switchboard-test-'): { dir: string; cleanup: (
 
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
-}
-
-/** A flow built in the test, without going through the YAML loader. */
-export function makeFlow(entry: string, nodes: Record<string, FlowNode>, id = 'test-flow'): Flow {
-  return { id, entry, nodes, source: { file: `/flows/${id}.yaml`, sha256: 'abc123' } };
 }
 
 /** A clock the test moves by hand. */

@@ -43,11 +43,13 @@ function fromRound(node: MenuNode, local: MenuLocal, step: RoundStep, ctx: NodeC
     case 'done': {
       const option = verdict.digits === '' ? undefined : match(node, verdict.digits);
       if (!option) return retry(node, { ...next, invalid: next.invalid + 1 }, 'invalid', step.effects, ctx, verdict.digits);
+      const input = { digits: verdict.digits, option: option.digits ?? option.outcome };
+      const scope = { ...ctx.scope(), input };
       return {
         effects: step.effects,
         exit: option.outcome,
-        setInput: { digits: verdict.digits, option: option.digits ?? option.outcome },
-        ...(option.set ? { setVars: Object.fromEntries(option.set.map(([name, t]) => [name, t.value(ctx.scope())])) } : {}),
+        setInput: input,
+        ...(option.set ? { setVars: Object.fromEntries(option.set.map(([name, t]) => [name, t.value(scope)])) } : {}),
         ...(option.locale ? { setLocale: option.locale } : {}),
       };
     }

@@ -2,6 +2,8 @@ import { ExpressionError } from '../../expr/expression.js';
 import type { TransferNode } from '../flow-types.js';
 import type { NodeDefinition, NodeResult } from '../node-definition.js';
 
+const DIAL_STRING = /^[A-Za-z0-9]+\/[A-Za-z0-9+*#_.@:-]+$/;
+
 interface TransferLocal {
   legId: string;
   bridgeId: string | null;
@@ -24,6 +26,9 @@ export const transferNode: NodeDefinition<TransferNode> = {
       const scope = ctx.scope();
       const endpoint = node.endpoint.render(scope);
       const callerId = node.callerId?.render(scope);
+      // The number may come from the caller or a web service: one technology/resource, nothing
+      // Asterisk would read as a second target (&) or dial options (,).
+      if (!DIAL_STRING.test(endpoint)) return { error: { code: 'bad_endpoint', message: `'${endpoint}' is not a single dial target (like PJSIP/1001 or PJSIP/+15145550100@trunk)` } };
       return {
         effects: [{ type: 'dial', legId, endpoint, timeoutSec: node.timeoutSec, ...(callerId ? { callerId } : {}) }],
         local: { legId, bridgeId: null } satisfies TransferLocal,

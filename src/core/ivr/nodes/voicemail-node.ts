@@ -17,7 +17,9 @@ function record(node: VoicemailNode, ctx: NodeContext): NodeResult {
 
 export const voicemailNode: NodeDefinition<VoicemailNode> = {
   kind: 'voicemail',
-  takesInput: false,
+  // Digits during the recording belong to it (the terminator above all): they must not reach the
+  // next menu as type-ahead.
+  takesInput: true,
   enter(node, ctx) {
     if (node.prompt.length === 0) return record(node, ctx);
     const play = ctx.play(node.prompt);

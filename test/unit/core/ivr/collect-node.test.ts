@@ -175,4 +175,43 @@ describe('collect: masking', () => {
     expect(journalData(effects, 'vars.set')).toEqual([{ nodeId: 'c', vars: { pin: '[masked]' } }]);
     expect(journalData(effects, 'collect.ok')).toEqual([{ nodeId: 'c', length: 4, digits: '4321' }]);
   });
+
+  // BUG (src/core/ivr/interpreter.ts flowEvent: `journal(w, 'dtmf', w.ivr.masked ? … : { digit })`):
+  // digits typed during a play before a masked collect are journaled in clear (nodeId of the
+  // play) and then consumed by the collect as type-ahead, so a card number typed over "please
+  // enter your card number" lands in call_events. Journal buffered type-ahead digits without
+  // their value (or only once a non-masked node consumes them).
+  it('given digits typed ahead during a play, when a masked collect takes them, then none of them is journaled in clear', () => {
+    const f = flowFromYaml(
+      yaml(
+        'id: pci',
+        'entry: p',
+        'vars: { card: { type: string } }',
+        'nodes:',
+        '  p: { type: play, prompt: hello, next: c }',
+        '  c: { type: collect, prompt: enter, digits: { min: 4, max: 4 }, store: card, mask: true, on: { ok: e, exhausted: e, error: e } }',
+        '  e: { type: hangup }',
+      ),
+    );
+    const d = new CallDriver(f);
+    d.start(T0);
+    d.dtmf('1234', T0 + 100, 100);
+    d.finishPlayback(T0 + 1000);
+    expect(d.vars.card).toBe('1234');
+    expect(journalData(d.all, 'dtmf').filter((e) => 'digit' in e)).toEqual([]);
+  });
+
+  // BUG (src/core/ivr/interpreter.ts fail(), also the `result.ends` branch of apply() and
+  // returnFromFlow()): they release with releaseAll(…, w.ivr.masked, …) but leave w.ivr.masked
+  // true, so the hangupRequested that follows emits a second `mask off` (mask.ended twice in the
+  // journal). Set w.ivr.masked = false wherever w.ivr.owned is reset, as leave() does.
+  it('given a masked collect sent to the fallback by the duration limit, when the hangup follows, then mask off is not emitted twice', () => {
+    const f = flowFromYaml(
+      yaml('id: pci', 'entry: c', 'limits: { maxDurationSec: 60 }', 'vars: { card: { type: string } }', 'nodes:', '  c: { type: collect, prompt: enter, digits: { min: 4, max: 4 }, store: card, mask: true, on: { ok: e, exhausted: e, error: e } }', '  e: { type: hangup }'),
+    );
+    const d = new CallDriver(f);
+    d.start(T0);
+    expect(ofType(d.send({ type: 'timer', at: T0 + 60_000, timerId: 'c1-limit1' }), 'mask')).toEqual([{ type: 'mask', on: false, nodeId: 'c' }]);
+    expect(ofType(d.send({ type: 'hangupRequested', at: T0 + 60_001, cause: 16 }), 'mask')).toEqual([]);
+  });
 });

@@ -96,4 +96,16 @@ describe('hours: manual overrides from StepContext.calendarOverrides', () => {
     d.start(T0);
     expect(d.nodeId).toBe('open');
   });
+
+  // BUG (src/adapters/flows/flow-compiler.ts, the exits loop: `if (spec.optional.has(wiring.outcome)
+  // && wiring.outcome !== 'loopExceeded') continue;` runs before the defaults.on lookup): optional
+  // outcomes (holiday, calendar exception names) never get a `defaults` exit, so
+  // `defaults: { on: { holiday: x } }` is silently ignored and NodeContext.isWired — documented as
+  // "itself (or through defaults)" — says false. Look up defaults.on before skipping them.
+  it('given holiday routed by defaults.on, when a holiday comes, then the defaults route is taken', () => {
+    const flow = flowFromYaml(
+      yaml('id: dflt', 'entry: h', 'defaults: { on: { holiday: hol } }', 'nodes:', '  h: { type: hours, calendar: office, on: { open: open, closed: closed } }', '  hol: { type: hangup }', '  open: { type: hangup }', '  closed: { type: hangup }'),
+    );
+    expect(run(flow, at('2026-12-25T10:00:00Z')).target).toBe('hol');
+  });
 });

@@ -267,7 +267,7 @@ describe('menu: runtime errors in later rounds', () => {
   // BUG (src/core/ivr/interpreter.ts, flowEvent): definition.on() is not wrapped in the
   // ExpressionError catch that enterNode has, so a say-as prompt that cannot render on a retry (or
   // an option `set` template failing) throws out of callStep instead of taking the error outcome.
-  it.fails('given a reprompt whose say-as value is not digits, when the menu retries, then it leaves through error instead of throwing', () => {
+  it('given a reprompt whose say-as value is not digits, when the menu retries, then it leaves through error instead of throwing', () => {
     const d = waiting(menuFlow(['greeting: menu.main', 'reprompt: readback', 'options: { "1": one }', 'on: { exhausted: out, error: out }']));
     const effects = d.fireTimer(T0 + 7000);
     expect(exited(effects)).toEqual(['m:error']);

@@ -69,6 +69,28 @@ describe('limits.maxSteps', () => {
   });
 });
 
+describe('instant hops', () => {
+  it('given a set/switch loop with a visit limit above 100, when entered, then the interpreter stops it after 100 nodes without waiting (flow_loop)', () => {
+    const f = flowFromYaml(
+      yaml(
+        'id: spin',
+        'entry: a',
+        'limits: { maxSteps: 10000 }',
+        'vars: { n: { type: number } }',
+        'nodes:',
+        '  a: { type: set, vars: { n: "{{ vars.n + 1 }}" }, next: s, maxVisits: 500, on: { loopExceeded: out } }',
+        '  s: { type: switch, maxVisits: 0, cases: [{ when: "vars.n > 100000", next: out }], default: a }',
+        '  out: { type: hangup }',
+      ),
+    );
+    const d = new CallDriver(f);
+    const effects = d.start(T0);
+    expect(journalData(effects, 'call.error')).toEqual([{ code: 'flow_loop', message: 'more than 100 nodes without waiting for the caller', nodeId: expect.any(String) }]);
+    expect(effects.at(-1)).toEqual({ type: 'continueToFallback', reason: 'flow_loop' });
+    expect(entered(effects)).toHaveLength(101);
+  });
+});
+
 describe('limits.maxDurationSec', () => {
   const timed = (node: string) =>
     flowFromYaml(
@@ -97,12 +119,14 @@ describe('limits.maxDurationSec', () => {
   it.each([
     ['queue', '{ type: queue, queue: support, on: { answered: end, noAgents: end, timeout: end, full: end, error: end } }'],
     ['transfer', '{ type: transfer, to: { endpoint: PJSIP/1001 }, on: { answered: end, busy: end, noanswer: end, failed: end } }'],
-  ])('given a caller in a %s, when the duration limit fires, then nothing happens: time with people does not count', (_kind, node) => {
+  ])('given a caller in a %s, when the duration limit fires, then the call stays and the limit looks again in 10 s: time with people does not count', (_kind, node) => {
     const d = new CallDriver(timed(node));
     d.start(T0);
-    expect(d.send({ type: 'timer', at: T0 + 60_000, timerId: 'c1-limit1' })).toEqual([]);
+    const effects = d.send({ type: 'timer', at: T0 + 60_000, timerId: 'c1-limit1' });
+    const again = d.state.ivr?.limitTimer;
+    expect(again).toMatch(/-limit\d+$/);
+    expect(effects).toEqual([{ type: 'startTimer', timerId: again, ms: 10_000 }]);
     expect(d.state).toMatchObject({ phase: 'running', nodeId: 'a' });
-    expect(d.state.ivr?.limitTimer).toBeNull();
   });
 });
 
