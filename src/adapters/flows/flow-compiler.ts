@@ -6,6 +6,7 @@ import { compileExpression, type CompiledExpression, type ExprReference } from '
 import { compileTemplate, type CompiledTemplate } from '../../core/expr/template.js';
 import type { Exit, Flow, FlowNode, InputSettings, PromptRef, VarDecl } from '../../core/ivr/flow-types.js';
 import { parseDuration } from '../../core/ivr/duration.js';
+import { markSecrets } from '../../core/ivr/secret-refs.js';
 import { NODE_SCHEMAS, FlowFileSchema, type RawNodeKind } from './flow-schema.js';
 import { checkGraph } from './flow-graph-checks.js';
 import { nodeCompilers, type CompileHelpers } from './node-compilers.js';
@@ -124,6 +125,15 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
       if (env.mediaExists?.(uri) === false) problem(path, `node '${nodeId}': ${what ? `${what} plays ` : ''}${uri}, but no such sound file exists`);
     };
     return {
+      secretTemplate: (path, value) => {
+        const checked = template(path, value);
+        if (typeof value !== 'string' || !value.includes('${env:')) return checked;
+        for (const m of value.matchAll(/\$\{env:([^}]*)\}/g)) {
+          if (!/^FLOW_[A-Z0-9_]+$/.test(m[1] ?? '')) problems.push({ file, ...src.inside(at(path), m.index ?? 0), message: `node '${nodeId}': \${env:${m[1]}}: flows can only read FLOW_* environment variables` });
+        }
+        const marked = compileTemplate(markSecrets(value));
+        return marked.ok ? marked.value : checked;
+      },
       prompts: promptList,
       escalating: (path, value) => {
         if (!Array.isArray(value)) return [promptList(path, value)];

@@ -156,7 +156,7 @@ export const NODE_SCHEMAS = {
     {
       ...common,
       prompt: Type.Optional(Prompts),
-      mailbox: Id,
+      mailbox: Type.String({ minLength: 1, description: 'mailbox id (letters, digits, _ -), or a template like {{vars.mailbox}}' }),
       maxDuration: Type.Optional(Duration),
       maxSilence: Type.Optional(Duration),
       minDuration: Type.Optional(Duration),

@@ -12,6 +12,8 @@ export interface CompileHelpers {
   prompts(path: Path, value: unknown): PromptRef[];
   escalating(path: Path, value: unknown): PromptRef[][];
   template(path: Path, value: unknown): CompiledTemplate;
+  /** A template whose `${env:FLOW_NAME}` parts become secret markers (http url, headers, body). */
+  secretTemplate(path: Path, value: unknown): CompiledTemplate;
   expression(path: Path, value: unknown): CompiledExpression;
   /** Milliseconds; `value` is seconds (number) or a string like 5s / 1500ms. */
   duration(path: Path, value: unknown, fallbackMs: number, maxMs?: number): number;
@@ -38,7 +40,7 @@ function templatedMap(h: CompileHelpers, path: Path, map: unknown, checkVar: boo
 }
 
 function body(h: CompileHelpers, path: Path, value: unknown): BodyTemplate {
-  if (typeof value === 'string') return h.template(path, value);
+  if (typeof value === 'string') return h.secretTemplate(path, value);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v, i) => body(h, [...path, i], v));
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, body(h, [...path, k], v)]));
@@ -130,8 +132,8 @@ export const nodeCompilers: Compilers = {
     return {
       kind: 'http',
       method: (raw.method as 'GET' | undefined) ?? (raw.body === undefined ? 'GET' : 'POST'),
-      url: h.template(['url'], raw.url),
-      headers: templatedMap(h, ['headers'], raw.headers, false),
+      url: h.secretTemplate(['url'], raw.url),
+      headers: Object.entries((raw.headers ?? {}) as Record<string, unknown>).map(([name, value]) => [name, h.secretTemplate(['headers', name], value)]),
       ...(raw.body !== undefined ? { body: body(h, ['body'], raw.body) } : {}),
       timeoutMs: h.duration(['timeout'], raw.timeout, 3000, 10_000),
       retries: (raw.retries as number | undefined) ?? 0,
@@ -175,7 +177,7 @@ export const nodeCompilers: Compilers = {
   voicemail: (raw, h) => ({
     kind: 'voicemail',
     prompt: raw.prompt === undefined ? [] : h.prompts(['prompt'], raw.prompt),
-    mailbox: String(raw.mailbox),
+    mailbox: h.template(['mailbox'], raw.mailbox),
     maxDurationSec: Math.round(h.duration(['maxDuration'], raw.maxDuration, 120_000, 3_600_000) / 1000),
     maxSilenceSec: Math.round(h.duration(['maxSilence'], raw.maxSilence, 5000, 60_000) / 1000),
     beep: (raw.beep as boolean | undefined) ?? true,

@@ -1,20 +1,24 @@
 import type { HttpOutcome, HttpRequestSpec } from '../../core/call/call-types.js';
 import type { HttpClient } from '../../ports/http-client.js';
 
-// Flow files name secrets as ${env:FLOW_NAME}; they are filled in here, at the last moment, so
-// they never sit in a flow file, the call state or the journal. Only FLOW_-prefixed variables are
-// reachable, so a flow cannot read the server's own credentials (ARI password and the like).
-const SECRET = /\$\{env:([A-Z][A-Z0-9_]*)\}/g;
+// Flow files name secrets as ${env:FLOW_NAME}; the compiler turns them into markers (see
+// core/ivr/secret-refs) that only the flow's own text can contain, and they are filled in here, at
+// the last moment, so they never sit in a flow file, the call state or the journal. In a JSON body
+// the marker arrives escaped (\u0001). Only FLOW_-prefixed variables are reachable, so a flow
+// cannot read the server's own credentials (ARI password and the like).
+const SECRET = /\u0001([A-Z][A-Z0-9_]*)\u0001|\\u0001([A-Z][A-Z0-9_]*)\\u0001/g;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class MissingSecretError extends Error {}
 
 export function fillSecrets(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(SECRET, (_m, name: string) => {
+  return text.replace(SECRET, (_m, raw: string | undefined, escaped: string | undefined) => {
+    const name = (raw ?? escaped) as string;
     if (!name.startsWith('FLOW_')) throw new MissingSecretError(`\${env:${name}}: only FLOW_* environment variables are available to flows`);
     const value = env[name];
     if (value === undefined) throw new MissingSecretError(`\${env:${name}} is not set`);
-    return value;
+    // Inside a JSON body the value must stay a valid JSON string.
+    return escaped !== undefined ? JSON.stringify(value).slice(1, -1) : value;
   });
 }
 

@@ -167,7 +167,8 @@ export interface TransferNode extends NodeBase {
 export interface VoicemailNode extends NodeBase {
   kind: 'voicemail';
   prompt: PromptRef[];
-  mailbox: string;
+  /** Rendered per call ("{{vars.mailbox}}" in a shared subflow); must be an identifier. */
+  mailbox: CompiledTemplate;
   maxDurationSec: number;
   maxSilenceSec: number;
   beep: boolean;

@@ -1,3 +1,4 @@
+import { secretRef } from '../../../src/core/ivr/secret-refs.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
@@ -221,7 +222,7 @@ describe('call runtime with a fake telephony, a fake http client and a real SQLi
   describe('effects performed by the shell', () => {
     it('given an http node, when it runs, then the request goes to the http client and its result comes back into the flow', async () => {
       await enter('ch-1', '300');
-      expect(http.requests).toEqual([{ method: 'GET', url: 'https://crm.example/c/+33612345678', headers: { Authorization: 'Bearer ${env:FLOW_TOKEN}' }, timeoutMs: 3000 }]);
+      expect(http.requests).toEqual([{ method: 'GET', url: 'https://crm.example/c/+33612345678', headers: { Authorization: `Bearer ${secretRef('FLOW_TOKEN')}` }, timeoutMs: 3000 }]);
       expect(telephony.callsOf('play')).toEqual([]);
       http.answer({ kind: 'ok', status: 200, body: { tier: 'gold' }, headers: {} });
       await drain();

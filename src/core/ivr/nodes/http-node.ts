@@ -2,6 +2,7 @@ import type { CallEffect, HttpOutcome } from '../../call/call-types.js';
 import { ExpressionError, type ExprScope } from '../../expr/expression.js';
 import type { BodyTemplate, HttpNode } from '../flow-types.js';
 import type { NodeContext, NodeDefinition, NodeResult } from '../node-definition.js';
+import { withoutMarks } from '../secret-refs.js';
 
 // A data dip with a hard time limit, retries and a filler prompt for slow backends. The shell
 // performs the request (and fills in ${env:NAME} secrets); the core only sees the outcome.
@@ -20,7 +21,7 @@ function renderBody(body: BodyTemplate, scope: ExprScope): unknown {
 }
 
 function request(node: HttpNode, ctx: NodeContext): { requestId: string; effect: CallEffect } {
-  const scope = ctx.scope();
+  const scope = withoutMarks(ctx.scope()) as ExprScope;
   const requestId = ctx.newId('h');
   const headers = Object.fromEntries(node.headers.map(([name, t]) => [name, t.render(scope)]));
   const body = node.body === undefined ? undefined : JSON.stringify(renderBody(node.body, scope));

@@ -4,14 +4,19 @@ import type { NodeContext, NodeDefinition, NodeResult } from '../node-definition
 interface VoicemailLocal {
   playbackId: string | null;
   name: string | null;
+  mailbox: string;
 }
 
+const MAILBOX = /^[A-Za-z0-9_-]{1,64}$/;
+
 function record(node: VoicemailNode, ctx: NodeContext): NodeResult {
-  // The name is ours alone (mailbox ids are validated identifiers), never caller input.
-  const name = `vm-${node.mailbox}-${ctx.newId('r')}`;
+  const mailbox = node.mailbox.render(ctx.scope());
+  // The recording name ends up as a file name: a mailbox id only, never free text.
+  if (!MAILBOX.test(mailbox)) return { error: { code: 'bad_mailbox', message: `mailbox '${mailbox}' must be letters, digits, _ or -` } };
+  const name = `vm-${mailbox}-${ctx.newId('r')}`;
   return {
     effects: [{ type: 'record', name, maxDurationSec: node.maxDurationSec, maxSilenceSec: node.maxSilenceSec, beep: node.beep, terminateOn: node.terminator }],
-    local: { playbackId: null, name } satisfies VoicemailLocal,
+    local: { playbackId: null, name, mailbox } satisfies VoicemailLocal,
   };
 }
 
@@ -23,7 +28,7 @@ export const voicemailNode: NodeDefinition<VoicemailNode> = {
   enter(node, ctx) {
     if (node.prompt.length === 0) return record(node, ctx);
     const play = ctx.play(node.prompt);
-    return { effects: [play], local: { playbackId: play.playbackId, name: null } satisfies VoicemailLocal };
+    return { effects: [play], local: { playbackId: play.playbackId, name: null, mailbox: '' } satisfies VoicemailLocal };
   },
   on(node, raw, event, ctx) {
     const local = raw as VoicemailLocal;
@@ -34,7 +39,7 @@ export const voicemailNode: NodeDefinition<VoicemailNode> = {
       const saved = (event.durationSec ?? 0) >= node.minDurationSec && talked > 0;
       return {
         exit: saved ? 'saved' : 'noAudio',
-        journal: [{ event: saved ? 'voicemail.saved' : 'voicemail.empty', data: { nodeId: node.id, mailbox: node.mailbox, recording: local.name, durationSec: event.durationSec, talkingSec: event.talkingSec } }],
+        journal: [{ event: saved ? 'voicemail.saved' : 'voicemail.empty', data: { nodeId: node.id, mailbox: local.mailbox, recording: local.name, durationSec: event.durationSec, talkingSec: event.talkingSec } }],
       };
     }
     if (event.type === 'effectFailed' && event.effect === 'record') return { error: { code: event.code, message: event.message } };

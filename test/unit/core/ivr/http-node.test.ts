@@ -1,3 +1,5 @@
+import { secretRef } from '../../../../src/core/ivr/secret-refs.js';
+import { fillSecrets } from '../../../../src/adapters/http-client/fetch-http-client.js';
 import { describe, expect, it } from 'vitest';
 import type { CallEffect, HttpOutcome } from '../../../../src/core/call/call-types.js';
 import { CALLER, CallDriver, entered, exited, flowFromYaml, journalData, ofType, plays, T0, yaml } from '../../support/flow-fixtures.js';
@@ -27,7 +29,7 @@ const httpFlow = (lines: string[]) =>
 
 const crm = httpFlow([
   'url: "https://crm.example/accounts/{{vars.account}}?from={{caller.number}}"',
-  'headers: { Authorization: "Bearer ${env:CRM_TOKEN}", X-Call: "{{call.id}}" }',
+  'headers: { Authorization: "Bearer ${env:FLOW_CRM_TOKEN}", X-Call: "{{call.id}}" }',
   'body: { account: "{{vars.account}}", n: 3, tags: ["a", "{{call.dialed}}"], nested: { ok: true } }',
   'timeout: 2s',
   'retries: 1',
@@ -60,24 +62,29 @@ describe('http: the request', () => {
       request: {
         method: 'POST',
         url: 'https://crm.example/accounts/42?from=+15145550100',
-        headers: { Authorization: 'Bearer ${env:CRM_TOKEN}', 'X-Call': 'c1', 'content-type': 'application/json' },
+        headers: { Authorization: `Bearer ${secretRef('FLOW_CRM_TOKEN')}`, 'X-Call': 'c1', 'content-type': 'application/json' },
         body: JSON.stringify({ account: '42', n: 3, tags: ['a', '100'], nested: { ok: true } }),
         timeoutMs: 2000,
       },
     });
   });
 
-  // BUG (src/core/ivr/nodes/http-node.ts request() with src/adapters/http-client/fetch-http-client.ts
-  // fillSecrets): ${env:FLOW_*} references are filled in after the templates are rendered, so a
-  // value the caller controls (caller.name is the SIP display name; also http responses mapped into
-  // vars) that contains "${env:FLOW_CRM_TOKEN}" is turned into the secret and sent out. Secret
-  // references should only be honoured in the flow's own text: escape "${" in rendered values (and
-  // unescape after fillSecrets), or resolve secrets per static template segment.
-  it.fails('given a caller name that looks like a secret reference, when rendered into the url, then the request carries no secret reference', () => {
-    const f = httpFlow(['url: "https://crm.example/who?name={{caller.name}}"']);
-    const d = new CallDriver(f, { call: { ...CALLER, callerName: '${env:FLOW_CRM_TOKEN}' } });
+  // Only the flow's own text can place a secret: data that looks like a reference stays text.
+  it('given a caller name that looks like a secret reference, when rendered and sent, then no secret goes out', () => {
+    const f = httpFlow(['url: "https://crm.example/who?name={{caller.name}}&m={{caller.number}}"']);
+    const d = new CallDriver(f, { call: { ...CALLER, callerName: '${env:FLOW_CRM_TOKEN}', callerNumber: secretRef('FLOW_CRM_TOKEN') } });
     const [request] = requests(d.start(T0));
-    expect(request?.request.url).not.toContain('${env:');
+    const sent = fillSecrets(request?.request.url ?? '', { FLOW_CRM_TOKEN: 's3cret' });
+    expect(sent).not.toContain('s3cret');
+    expect(sent).toBe('https://crm.example/who?name=${env:FLOW_CRM_TOKEN}&m=FLOW_CRM_TOKEN');
+  });
+
+  it('given a secret in a header and in a JSON body, when sent, then both are filled in and the body stays valid JSON', () => {
+    const f = httpFlow(['url: "https://crm.example/x"', 'headers: { Authorization: "Bearer ${env:FLOW_CRM_TOKEN}" }', 'body: { token: "${env:FLOW_CRM_TOKEN}", n: "{{caller.number}}" }']);
+    const [request] = requests(new CallDriver(f).start(T0));
+    const env = { FLOW_CRM_TOKEN: 'a"b' };
+    expect(fillSecrets(request?.request.headers.Authorization ?? '', env)).toBe('Bearer a"b');
+    expect(JSON.parse(fillSecrets(request?.request.body ?? '', env))).toMatchObject({ token: 'a"b' });
   });
 
   it('given no body, when entered, then it is a GET without body or content-type', () => {
