@@ -307,7 +307,9 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         // Events may have been missed (a PlaybackFinished, say): re-enter the current node so no
         // caller waits in silence for an event that will never come.
         const events = store.events(call.id);
-        const lastNode = [...events].reverse().find((e) => e.type === 'node.entered');
+        // A call inside a subflow is re-adopted at the entry flow's node that called it: the subflow
+        // stack is not rebuilt, so the subflow starts again from its entry.
+        const lastNode = [...events].reverse().find((e) => e.type === 'node.entered' && !e.data.depth);
         const lastPlayback = [...events].reverse().find((e) => e.type === 'playback.started');
         const library = deps.flows.library();
         const flow = library.get(call.flowId ?? deps.flows.route(call.dialed)) ?? library.get(deps.flows.route(call.dialed));

@@ -63,6 +63,8 @@ export function createFlowCatalog(options: CatalogOptions): FlowCatalog {
       const compiled = compileRoutes(routesFile, readFileSync(routesFile, 'utf8'), options.defaultFlow);
       if (compiled.problems.length === 0) routes = compiled.routes;
       sharedProblems.push(...compiled.problems);
+    } else {
+      routes = { numbers: new Map(), defaultFlow: options.defaultFlow };
     }
 
     const files = listFiles(dir).filter((name) => FLOW_FILE.test(name) && !NOT_FLOWS.test(name));
@@ -114,6 +116,13 @@ export function createFlowCatalog(options: CatalogOptions): FlowCatalog {
         problems: result.problems,
         fallbacks: result.fallbacks,
       });
+    }
+    for (const [number, flowId] of [...routes.numbers, ['(default)', routes.defaultFlow] as const]) {
+      if (!nextStatuses.has(flowId)) {
+        const problem: FlowProblem = { file: routesFile ?? dir, line: 1, col: 1, message: `${number} routes to flow '${flowId}', which does not exist`, severity: 'warning' };
+        sharedProblems.push(problem);
+        all.push(problem);
+      }
     }
     // The swap: calls hold the old map, new calls get this one.
     library = nextLibrary;
