@@ -15,12 +15,20 @@ if [ ! -s "$data/admin-key" ]; then
   node dist/cli.js keys create --name "first admin" --role admin -q >"$data/admin-key"
 fi
 port=${SWITCHBOARD_PORT:-3000}
+# The sample main flow looks accounts up in a CRM: without one of yours, run the stand-in.
+crm_pid=
+if [ -z "${FLOW_CRM_URL:-}" ]; then
+  export FLOW_CRM_URL=http://127.0.0.1:${SAMPLE_CRM_PORT:-3901} FLOW_CRM_TOKEN=${FLOW_CRM_TOKEN:-dev-token}
+  node scripts/sample-crm.mjs & crm_pid=$!
+  trap '[ -n "$crm_pid" ] && kill "$crm_pid" 2>/dev/null' EXIT
+fi
 cat <<TXT
 
   Switchboard is starting on http://127.0.0.1:$port  (API docs: http://127.0.0.1:$port/docs)
   Admin API key: $(cat "$data/admin-key")   (saved in $data/admin-key)
 
-  Place a test call from the trunk address with SIPp (it calls 100, hears the sample flow):
+  Place a test call from the trunk address with SIPp (it calls 100, the sample main line; it
+  presses no keys, so it hears the menus' retries, then the voicemail prompt):
     sipp -sf test/integration/sipp/caller-until-bye.xml -i 127.0.0.2 -mi 127.0.0.2 -s 100 -m 1 127.0.0.1:5060
   Then see it in the call log:
     curl -H "Authorization: Bearer \$(cat $data/admin-key)" http://127.0.0.1:$port/api/v1/calls
@@ -29,4 +37,4 @@ cat <<TXT
   Stop with Ctrl-C; stop Asterisk with: npm run asterisk -- down
 
 TXT
-exec node dist/main.js
+node dist/main.js
