@@ -6,15 +6,20 @@ import { basename, dirname, join } from 'node:path';
 // its sounds directory is visible to us (it is not when Asterisk runs elsewhere).
 const EXTENSIONS = ['wav', 'WAV', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'g729'];
 
+// A listing is reused for a second: one reload checks hundreds of prompts against a few
+// directories, and a sound file added later is seen by the next reload of a long-running server.
+const LISTING_TTL_MS = 1000;
+
 export function mediaChecker(soundsDir: string, asteriskSoundsDir: string | null): (uri: string) => boolean | undefined {
-  const listings = new Map<string, Set<string>>();
+  const listings = new Map<string, { files: Set<string>; at: number }>();
   const has = (root: string, name: string) => {
     const dir = join(root, dirname(name));
-    let files = listings.get(dir);
-    if (!files) {
-      files = new Set(existsSync(dir) ? readdirSync(dir) : []);
-      listings.set(dir, files);
+    let listing = listings.get(dir);
+    if (!listing || Date.now() - listing.at > LISTING_TTL_MS) {
+      listing = { files: new Set(existsSync(dir) ? readdirSync(dir) : []), at: Date.now() };
+      listings.set(dir, listing);
     }
+    const files = listing.files;
     const base = basename(name);
     return EXTENSIONS.some((ext) => files.has(`${base}.${ext}`));
   };
