@@ -85,7 +85,7 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
   };
 
   // Nodes are compiled with helpers that know where each value sits in the file.
-  const helpersFor = (nodeId: string, node: RawNode): CompileHelpers => {
+  const helpersFor = (nodeId: string): CompileHelpers => {
     const at = (path: YamlPath): YamlPath => ['nodes', nodeId, ...path];
     const template = (path: YamlPath, value: unknown): CompiledTemplate => {
       if (typeof value !== 'string') return constantTemplate(value);
@@ -185,7 +185,6 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
         }
       },
     };
-    void node;
   };
 
   const nodes: Record<string, FlowNode> = {};
@@ -232,7 +231,7 @@ export function compileFlowSource(file: string, source: string, env: CompileEnv)
       exits[wiring.outcome] = exit;
       if (exit.via !== 'implicit') fallbacks.push({ nodeId, outcome: wiring.outcome, target: exit.target, via: exit.via });
     }
-    const compiled = nodeCompilers[node.type](node, helpersFor(nodeId, node));
+    const compiled = nodeCompilers[node.type](node, helpersFor(nodeId));
     const maxVisits = (node.maxVisits as number | undefined) ?? defaultsRaw.maxVisits ?? 10;
     nodes[nodeId] = { ...compiled, id: nodeId, maxVisits, exits } as FlowNode;
   }
