@@ -79,12 +79,14 @@ describe('the server killed (kill -9) during a call', () => {
     let callId = '';
     await waitFor(
       async () => {
+        // Killing before the answer went out would leave SIPp waiting for a 200 until its own timeout.
         const call = await activeCall(first);
-        callId = call?.id ?? '';
-        return Boolean(call);
+        if (!call) return false;
+        callId = call.id;
+        return (await timeline(first, call.id)).some((e) => e.type === 'call.answered');
       },
       10_000,
-      'the call to be active',
+      'the call to be answered',
     );
     await first.kill('SIGKILL');
     const result = await caller.done;
