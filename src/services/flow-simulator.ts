@@ -152,6 +152,8 @@ export function simulate(library: FlowLibrary, flowId: string, scenario: Scenari
       case 'stopRecording':
       case 'destroyBridge':
       case 'leaveQueue':
+      case 'startMoh':
+      case 'stopMoh':
       case 'mask':
         return;
     }

@@ -44,6 +44,8 @@ export type CallEvent =
   | { type: 'legAnswered'; at: number; legId: string }
   | { type: 'legEnded'; at: number; legId: string; cause: number }
   | { type: 'queueResult'; at: number; requestId: string; outcome: QueueOutcome; data?: Record<string, unknown> }
+  /** An agent answered: the wait treatment must stop before caller and agent are bridged. */
+  | { type: 'queueConnect'; at: number; requestId: string; agentId: string }
   | { type: 'effectDone'; at: number; effectId: string }
   | { type: 'hangupRequested'; at: number; cause: number | null }
   | { type: 'left'; at: number }
@@ -52,6 +54,22 @@ export type CallEvent =
 /** Runtime facts a step may read that are not events: the shell passes them with every event. */
 export interface StepContext {
   calendarOverrides: ReadonlyMap<string, CalendarOverride>;
+  /** The ACD's view for queue nodes; absent when no ACD runs (simulations). */
+  queues?: QueueContext;
+}
+
+/** A queue's wait treatment defaults (the flow's queue node may override them). */
+export interface QueueHold {
+  moh: string;
+  announceEverySec: number | null;
+  announcePosition: boolean;
+  announceWait: boolean;
+}
+
+export interface QueueContext {
+  hold(queueId: string): QueueHold | null;
+  /** Where a waiting caller stands now (null once offered or gone). */
+  status(requestId: string): { position: number | null; ewtSec: number | null } | null;
 }
 
 export interface HttpRequestSpec {
@@ -82,8 +100,10 @@ export type CallEffect =
   | { type: 'hangupLeg'; legId: string }
   | { type: 'bridge'; bridgeId: string; legId: string }
   | { type: 'destroyBridge'; bridgeId: string }
-  | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; wait: Record<string, unknown> }
+  | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; maxWaitMs: number | null; options: string[] }
   | { type: 'leaveQueue'; requestId: string }
+  | { type: 'startMoh'; mohClass: string }
+  | { type: 'stopMoh' }
   /** Recording must pause while a masked collect runs (PCI); the recording feature acts on it. */
   | { type: 'mask'; on: boolean; nodeId: string }
   | { type: 'journal'; event: string; data?: Record<string, unknown> };

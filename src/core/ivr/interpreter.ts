@@ -219,6 +219,8 @@ function nodeContext(w: Work, node: FlowNode): NodeContext {
       return input && !input.typeAhead ? '' : digits;
     },
     calendarOverride: (calendarId) => w.context.calendarOverrides.get(calendarId) ?? null,
+    queueHold: (queueId) => w.context.queues?.hold(queueId) ?? null,
+    queueStatus: (requestId) => w.context.queues?.status(requestId) ?? null,
     isWired: (outcome) => {
       const via = node.exits[outcome]?.via;
       return via === 'node' || via === 'defaults';

@@ -1,5 +1,5 @@
 import type { CalendarOverride } from '../calendar/calendar-types.js';
-import type { CallEffect, CallEvent } from '../call/call-types.js';
+import type { CallEffect, CallEvent, QueueHold } from '../call/call-types.js';
 import type { ExprScope } from '../expr/expression.js';
 import type { FlowNode, NodeKind, PromptRef } from './flow-types.js';
 
@@ -16,6 +16,7 @@ export type NodeEvent = Extract<
       | 'legAnswered'
       | 'legEnded'
       | 'queueResult'
+      | 'queueConnect'
       | 'effectDone'
       | 'effectFailed';
   }
@@ -33,6 +34,8 @@ export interface NodeContext {
   /** Digits typed ahead (already filtered by the node's typeAhead setting); taking them empties the buffer. */
   takeTypeAhead(): string;
   calendarOverride(calendarId: string): CalendarOverride | null;
+  queueHold(queueId: string): QueueHold | null;
+  queueStatus(requestId: string): { position: number | null; ewtSec: number | null } | null;
   /** Whether the node wires this outcome itself (or through defaults), for intra-node fallbacks. */
   isWired(outcome: string): boolean;
 }

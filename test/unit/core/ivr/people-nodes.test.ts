@@ -47,9 +47,47 @@ describe('queue', () => {
         queue: 'support',
         skills: ['lang:en', 'billing'],
         priority: 5,
-        wait: { moh: 'default', maxWaitMs: 600_000, options: { '1': 'vm' }, announce: { everyMs: 30_000, prompts: ['hold'] } },
+        maxWaitMs: 600_000,
+        options: ['1'],
       },
     ]);
+    expect(ofType(queued().effects, 'startMoh')).toEqual([{ type: 'startMoh', mohClass: 'default' }]);
+    expect(ofType(queued().effects, 'startTimer').map((t) => t.ms)).toContain(30_000);
+  });
+
+  it('given a waiting caller, when the announcement is due, then music stops, the prompt plays with position and wait, and music comes back after it', () => {
+    const d = new CallDriver(queue);
+    d.context = { ...d.context, queues: { hold: () => ({ moh: 'default', announceEverySec: 60, announcePosition: true, announceWait: true }), status: () => ({ position: 3, ewtSec: 240 }) } };
+    d.start(T0);
+    const timer = ofType(d.all, 'startTimer').find((t) => t.ms === 30_000)!;
+    const effects = d.send({ type: 'timer', at: T0 + 30_000, timerId: timer.timerId });
+    expect(effects.map((e) => e.type)).toEqual(['stopMoh', 'play']);
+    const play = ofType(effects, 'play')[0]!;
+    expect(play.media.slice(-6)).toEqual(['sound:queue-thereare', 'number:3', 'sound:queue-callswaiting', 'sound:queue-holdtime', 'number:4', 'sound:queue-minutes']);
+    const after = d.send({ type: 'playbackFinished', at: T0 + 40_000, playbackId: play.playbackId, failed: false });
+    expect(after.map((e) => e.type)).toEqual(['startMoh', 'startTimer']);
+  });
+
+  it('given a waiting caller, when an agent answers (queueConnect), then timers, prompt and music stop and the node waits for the end', () => {
+    const { d } = queued();
+    const effects = d.send({ type: 'queueConnect', at: T0 + 5000, requestId: 'c1-q2', agentId: 'alice' });
+    expect(effects.map((e) => e.type)).toEqual(['cancelTimer', 'stopMoh']);
+    expect(d.send({ type: 'dtmf', at: T0 + 6000, digit: '1' })).toEqual([{ type: 'journal', event: 'dtmf', data: { digit: '1', nodeId: 'a' } }]);
+    expect(exited(d.send({ type: 'queueResult', at: T0 + 9000, requestId: 'c1-q2', outcome: 'answered' }))).toEqual(['a:answered']);
+  });
+
+  it('given a waiting caller, when they press a wait option key, then the node exits option:<key> and leaves the queue', () => {
+    const { d } = queued();
+    const effects = d.send({ type: 'dtmf', at: T0 + 5000, digit: '1' });
+    expect(exited(effects)).toEqual(['a:option:1']);
+    expect(ofType(effects, 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2' }]);
+    expect(ofType(effects, 'stopMoh')).toHaveLength(1);
+    expect(d.nodeId).toBe('vm');
+  });
+
+  it('given a waiting caller, when a key that is not an option is pressed, then nothing happens', () => {
+    const { d } = queued();
+    expect(exited(d.send({ type: 'dtmf', at: T0 + 5000, digit: '7' }))).toEqual([]);
   });
 
   it.each([
@@ -78,7 +116,7 @@ describe('queue', () => {
 
   it('given a queued call, when the caller hangs up, then the call leaves the queue', () => {
     const { d } = queued();
-    expect(d.send({ type: 'hangupRequested', at: T0 + 5000, cause: 16 })).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2' }]);
+    expect(ofType(d.send({ type: 'hangupRequested', at: T0 + 5000, cause: 16 }), 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2' }]);
   });
 
   it('given enqueue fails, when reported, then the node leaves through error', () => {
