@@ -191,7 +191,16 @@ logfile() { if [ "$MODE" = chroot ]; then echo "$ROOT/var/log/asterisk/messages.
 start() {
   prepare_dirs
   # As root with -U root Asterisk drops capabilities and cannot read its own 0640 config files.
-  "${RUN[@]}" asterisk -U asterisk -G asterisk
+  # Asterisk daemonizes keeping every descriptor it inherits: started under
+  # `flock /tmp/asterisk-it.lock …` it held the tests' lock for its whole life, so only
+  # stdin/out/err go with it.
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done 2>/dev/null
+    exec "${RUN[@]}" asterisk -U asterisk -G asterisk
+  )
   wait_ready
   "${RUN[@]}" asterisk -rx 'core waitfullybooted' >/dev/null 2>&1 || true
 }

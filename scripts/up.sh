@@ -33,8 +33,12 @@ cat <<TXT
   Then see it in the call log:
     curl -H "Authorization: Bearer \$(cat $data/admin-key)" http://127.0.0.1:$port/api/v1/calls
 
-  Softphone: register 1001 (or 1002, 1003) / password ${SWITCHBOARD_AGENT_PASSWORD:-agent-dev} at 127.0.0.1:5060 (UDP), dial any number.
+  Agents: alice, bob and chloe on softphones 1001, 1002, 1003 (password ${SWITCHBOARD_AGENT_PASSWORD:-agent-dev},
+  127.0.0.1:5060 UDP). Register one, log its agent in, and the sample flow's queues ring it:
+    curl -X POST -H "Authorization: Bearer \$(cat $data/admin-key)" http://127.0.0.1:$port/api/v1/agents/alice/login
+  Watch the queues live: curl -N -H "Authorization: Bearer \$(cat $data/admin-key)" http://127.0.0.1:$port/api/v1/acd/events
   Stop with Ctrl-C; stop Asterisk with: npm run asterisk -- down
 
 TXT
+node scripts/sample-acd.mjs "http://127.0.0.1:$port" "$(cat "$data/admin-key")" &
 node dist/main.js

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from './adapters/sqlite/database.js';
+import { createSqliteAcdConfigStore } from './adapters/sqlite/sqlite-acd-config-store.js';
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { ROLES, type Role } from './ports/api-key-store.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { flowsCommand } from './cli/flows-command.js';
 
-const USAGE = `usage: switchboard-cli keys create --name NAME [--role admin|supervisor|agent]
+const USAGE = `usage: switchboard-cli keys create --name NAME [--role admin|supervisor|agent] [--agent AGENT_ID]
        switchboard-cli keys list
        switchboard-cli keys revoke ID
        switchboard-cli flows validate [--verbose] [PATHS...]   (default: the flows directory)
@@ -26,6 +27,7 @@ function main(argv: string[]) {
     options: {
       name: { type: 'string' },
       role: { type: 'string', default: 'admin' },
+      agent: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean', short: 'v' },
     },
@@ -57,7 +59,10 @@ function main(argv: string[]) {
     case 'create': {
       const role = values.role as Role;
       if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
-      const { key, record } = keys.create(values.name ?? `${role} key`, role, Date.now());
+      // An agent key acts for one agent (login, pause, own wrap-up); the agent must exist.
+      if (values.agent !== undefined && role !== 'agent') fail('--agent goes with --role agent');
+      if (values.agent !== undefined && !createSqliteAcdConfigStore(db, Date.now).getAgent(values.agent)) fail(`agent '${values.agent}' does not exist`);
+      const { key, record } = keys.create(values.name ?? `${role} key`, role, Date.now(), values.agent ?? null);
       if (values.quiet) process.stdout.write(`${key}\n`);
       else process.stdout.write(`created ${record.role} key '${record.name}' (id ${record.id})\n${key}\nStore it now: it is not shown again.\n`);
       break;

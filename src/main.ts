@@ -10,14 +10,18 @@ import { defaultAsteriskSoundsDir, mediaChecker } from './adapters/flows/media-f
 import { createFetchHttpClient } from './adapters/http-client/fetch-http-client.js';
 import { formatProblem } from './adapters/flows/yaml-source.js';
 import { databaseOk, openDatabase } from './adapters/sqlite/database.js';
+import { createSqliteAcdConfigStore } from './adapters/sqlite/sqlite-acd-config-store.js';
+import { createSqliteAcdStateStore } from './adapters/sqlite/sqlite-acd-state-store.js';
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
 import { createSqliteCalendarOverrideStore } from './adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { createAcdEngine } from './core/acd/acd-engine.js';
 import { buildApp } from './http/build-app.js';
+import { createAcdService } from './services/acd-service.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { createCalendarOverrideService } from './services/calendar-override-service.js';
-import { createCallRuntime } from './services/call-runtime.js';
+import { createCallRuntime, type CallRuntime } from './services/call-runtime.js';
 import { VERSION } from './version.js';
 
 // The composition root: config → adapters → services → HTTP → listen. Nothing else wires
@@ -64,7 +68,22 @@ async function main() {
 
   const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
   const telephony = createAriTelephony(request, config.ariApp);
-  const runtime = createCallRuntime({
+
+  const acdConfig = createSqliteAcdConfigStore(db, now);
+  const acdState = createSqliteAcdStateStore(db);
+  let runtime: CallRuntime | null = null;
+  const acd = createAcdService({
+    engine: createAcdEngine(),
+    configStore: acdConfig,
+    stateStore: acdState,
+    telephony,
+    calls: () => runtime!,
+    callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
+    now,
+    logger,
+  });
+
+  runtime = createCallRuntime({
     telephony,
     store: calls,
     flows,
@@ -73,13 +92,17 @@ async function main() {
     fallbackContext: config.fallbackContext,
     now,
     logger,
+    queues: acd.voice,
   });
+  const calls_ = runtime;
+  await acd.start();
 
   let reconcileTimer: NodeJS.Timeout | null = null;
   const reconcile = () => {
     if (reconcileTimer) clearTimeout(reconcileTimer);
     reconcileTimer = null;
-    runtime.reconcile().catch((err: unknown) => {
+    void acd.resync();
+    calls_.reconcile().then(() => acd.afterReconcile(), (err: unknown) => {
       logger.warn({ err }, 'calls: reconcile failed; retrying in 2 s');
       reconcileTimer = setTimeout(reconcile, 2_000);
     });
@@ -89,7 +112,9 @@ async function main() {
     {
       onEvent: (event) => {
         const mapped = mapAriEvent(event, now());
-        if (mapped) runtime.handle(mapped);
+        if (!mapped) return;
+        calls_.handle(mapped);
+        acd.handleTelephony(mapped);
       },
       onConnected: () => reconcile(),
       onDisconnected: () => undefined,
@@ -103,7 +128,8 @@ async function main() {
     now,
     flows: { catalog: flows, reload: () => reloadFlows('API') },
     calendarOverrides: overrides,
-    health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: runtime.activeCount, version: VERSION, startedAt, now },
+    acd: { control: acd, config: acdConfig, journal: acdState },
+    health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: calls_.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });
 
@@ -121,7 +147,8 @@ async function main() {
     await app.close().catch(() => undefined);
     await watcher?.close();
     await socket.close();
-    await runtime.idle();
+    acd.stop();
+    await calls_.idle();
     db.close();
     process.exit(0);
   };

@@ -8,12 +8,20 @@ import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CalendarOverrideService } from '../services/calendar-override-service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { acdRoutes } from './routes/acd/index.js';
+import type { AcdDeps } from './routes/acd/deps.js';
+import { agentRoutes } from './routes/agents/index.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
 import { calendarRoutes } from './routes/calendars/index.js';
 import { callRoutes } from './routes/calls/index.js';
 import { flowRoutes, type FlowsDeps } from './routes/flows/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health/index.js';
+import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
+import { queueRoutes } from './routes/queues/index.js';
+import { skillRoutes } from './routes/skills/index.js';
 import { ErrorSchema } from './schemas.js';
+
+export type { AcdDeps } from './routes/acd/deps.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -25,6 +33,8 @@ export interface AppDeps {
   flows: FlowsDeps;
   /** Calendar overrides: SQLite behind an in-memory map the call runtime reads. */
   calendarOverrides: CalendarOverrideService;
+  /** The ACD (skills, agents, queues, pause reasons, live state, journal); without it those routes are absent. */
+  acd?: AcdDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -52,8 +62,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps.health), { prefix: '/api/v1' });
   await app.register(callRoutes(deps.calls), { prefix: '/api/v1' });
-  await app.register(apiKeyRoutes(deps.keys, deps.now), { prefix: '/api/v1' });
+  await app.register(apiKeyRoutes(deps.keys, deps.now, deps.acd?.config), { prefix: '/api/v1' });
   await app.register(flowRoutes(deps.flows, deps.calls), { prefix: '/api/v1' });
   await app.register(calendarRoutes(deps.flows.catalog, deps.calendarOverrides, deps.now), { prefix: '/api/v1' });
+  if (deps.acd) {
+    await app.register(skillRoutes(deps.acd.config), { prefix: '/api/v1' });
+    await app.register(agentRoutes(deps.acd), { prefix: '/api/v1' });
+    await app.register(queueRoutes(deps.acd), { prefix: '/api/v1' });
+    await app.register(pauseReasonRoutes(deps.acd.config, deps.acd.control), { prefix: '/api/v1' });
+    await app.register(acdRoutes(deps.acd), { prefix: '/api/v1' });
+  }
   return app;
 }

@@ -9,6 +9,8 @@ export interface ApiKeyRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** The agent an agent-role key acts for (its own login, pause, wrap-up); null: none. */
+  agentId: string | null;
 }
 
 export interface ApiKeyStore {

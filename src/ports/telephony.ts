@@ -44,6 +44,21 @@ export interface Telephony {
   /** A mixing bridge with DTMF events on, holding the given channels. */
   bridge(bridgeId: string, channelIds: string[]): Promise<void>;
   destroyBridge(bridgeId: string): Promise<void>;
+  /** Music on hold from the given class (musiconhold.conf), until stopMoh or the channel leaves. */
+  startMoh(channelId: string, mohClass: string): Promise<void>;
+  /** Resolves also when no music was playing. */
+  stopMoh(channelId: string): Promise<void>;
+  /**
+   * Every PJSIP endpoint, as a dial string ('PJSIP/1001'). registered: Asterisk has a reachable
+   * contact for it (state 'online'); static contacts such as the trunk's count as registered.
+   */
+  endpointStates(): Promise<EndpointState[]>;
+}
+
+export interface EndpointState {
+  /** Dial string of the endpoint, e.g. PJSIP/1001. */
+  endpoint: string;
+  registered: boolean;
 }
 
 export interface RecordOptions {
@@ -73,4 +88,11 @@ export type TelephonyEvent =
   | { type: 'dtmf'; at: number; channelId: string; digit: string }
   | { type: 'recordingFinished'; at: number; channelId: string; name: string; durationSec: number | null; talkingSec: number | null; failed: boolean }
   | { type: 'legAnswered'; at: number; legId: string }
-  | { type: 'legEnded'; at: number; legId: string; cause: number };
+  | { type: 'legEnded'; at: number; legId: string; cause: number }
+  /** The far end of a dialled leg rings (SIP 180); a busy or unreachable far end never does. */
+  | { type: 'legRinging'; at: number; legId: string }
+  /**
+   * An endpoint's registration state, level-triggered: Asterisk repeats it unchanged whenever the
+   * endpoint's channels change, so compare with the last known state.
+   */
+  | { type: 'endpointState'; at: number; endpoint: string; registered: boolean };

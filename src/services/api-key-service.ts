@@ -16,7 +16,8 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 }
 
 export interface ApiKeyService {
-  create(name: string, role: Role, now: number): { key: string; record: ApiKeyRecord };
+  /** agentId ties an agent-role key to one agent; the caller checks that the agent exists. */
+  create(name: string, role: Role, now: number, agentId?: string | null): { key: string; record: ApiKeyRecord };
   verify(presented: string, now: number): ApiKeyRecord | undefined;
   list(): ApiKeyRecord[];
   revoke(id: string, now: number): boolean;
@@ -25,9 +26,10 @@ export interface ApiKeyService {
 export function createApiKeyService(store: ApiKeyStore): ApiKeyService {
   const lastTouched = new Map<string, number>();
   return {
-    create(name, role, now) {
+    create(name, role, now, agentId = null) {
+      if (agentId !== null && role !== 'agent') throw new Error(`only an agent key can be tied to an agent (role ${role})`);
       const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-      const record: ApiKeyRecord = { id: randomUUID(), name, role, prefix: key.slice(0, 10), createdAt: now, lastUsedAt: null, revokedAt: null };
+      const record: ApiKeyRecord = { id: randomUUID(), name, role, prefix: key.slice(0, 10), createdAt: now, lastUsedAt: null, revokedAt: null, agentId };
       store.insert({ ...record, hash: hashKey(key) });
       return { key, record };
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { callStep, initialCallState } from '../core/call/call-machine.js';
 import type { CalendarOverride } from '../core/calendar/calendar-types.js';
-import type { CallEffect, CallEvent, CallInfo, CallState, StepContext } from '../core/call/call-types.js';
+import type { CallEffect, CallEvent, CallInfo, CallState, QueueContext, QueueOutcome, StepContext } from '../core/call/call-types.js';
 import type { FlowLibrary } from '../core/ivr/flow-types.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { HttpClient } from '../ports/http-client.js';
@@ -18,7 +18,32 @@ export interface CallRuntimeDeps {
   fallbackContext: string;
   now: () => number;
   logger: Logger;
+  /** The ACD; without one every queue answers noAgents. */
+  queues?: VoiceQueue;
 }
+
+export interface VoiceEnqueue {
+  requestId: string;
+  callId: string;
+  channelId: string;
+  callerNumber: string;
+  callerName: string;
+  queueId: string;
+  skills: string[];
+  priority: number;
+  maxWaitMs: number | null;
+}
+
+/** What the call runtime needs from the ACD for a caller in a queue node. */
+export interface VoiceQueue {
+  /** Results come back through CallRuntime.deliverQueue; a throw fails the enqueue (the node's error route). */
+  enqueue(request: VoiceEnqueue): void;
+  /** The node released the queue: 'abandoned' when the caller is gone, 'option' when the flow moved on. */
+  leave(requestId: string, reason: 'abandoned' | 'option'): void;
+  context: QueueContext;
+}
+
+export type QueueDelivery = { type: 'queueConnect'; agentId: string } | { type: 'queueResult'; outcome: QueueOutcome; data?: Record<string, unknown> };
 
 interface Session {
   callId: string;
@@ -27,6 +52,7 @@ interface Session {
   mailbox: Mailbox;
   timers: Map<string, NodeJS.Timeout>;
   log: Logger;
+  info: CallInfo | null;
 }
 
 // ChannelDestroyed (with the real hangup cause) often arrives after StasisEnd; remember ended
@@ -40,6 +66,8 @@ export interface CallRuntime {
   activeCount(): number;
   /** Resolves once every call's queued work is done (for shutdown and tests). */
   idle(): Promise<void>;
+  /** The ACD's word for a queued caller; resolves once the call has acted on it (false: the call is gone). */
+  deliverQueue(requestId: string, delivery: QueueDelivery): Promise<boolean>;
 }
 
 export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
@@ -48,6 +76,8 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
   /** Outbound legs (transfers) by leg id: their events belong to the call that dialed them. */
   const legs = new Map<string, Session>();
   const ended = new Map<string, { callId: string; at: number }>();
+  /** Queue requests by id: the ACD answers them later. */
+  const queued = new Map<string, Session>();
 
   const newSession = (callId: string, channelId: string, seq: number): Session => {
     const session: Session = {
@@ -57,6 +87,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
       mailbox: createMailbox((err) => session.log.error({ err }, 'call: mailbox task failed')),
       timers: new Map(),
       log: logger.child({ callId, channelId }),
+      info: null,
     };
     sessions.set(channelId, session);
     return session;
@@ -71,7 +102,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
     }
   };
 
-  const stepContext = (): StepContext => ({ calendarOverrides: deps.calendarOverrides() });
+  const stepContext = (): StepContext => ({ calendarOverrides: deps.calendarOverrides(), ...(deps.queues ? { queues: deps.queues.context } : {}) });
 
   async function dispatch(session: Session, event: CallEvent): Promise<void> {
     const step = callStep(session.state, event, stepContext());
@@ -133,12 +164,36 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
           await telephony.destroyBridge(effect.bridgeId);
           return;
         case 'enqueue':
-          // The ACD arrives with its own issue; until then every queue answers "no agents" so
-          // flows take their noAgents route (voicemail, callback) instead of waiting forever.
-          journal(session, 'queue.unavailable', { queue: effect.queue, reason: 'no ACD is running' });
-          session.mailbox.post(() => dispatch(session, { type: 'queueResult', at: now(), requestId: effect.requestId, outcome: 'noAgents' }));
+          journal(session, 'queue.entered', { queue: effect.queue, requestId: effect.requestId, skills: effect.skills, priority: effect.priority });
+          if (!deps.queues) {
+            // Without an ACD (tests, tools) every queue answers "no agents", so flows take their
+            // noAgents route (voicemail, callback) instead of waiting forever.
+            journal(session, 'queue.unavailable', { queue: effect.queue, reason: 'no ACD is running' });
+            session.mailbox.post(() => dispatch(session, { type: 'queueResult', at: now(), requestId: effect.requestId, outcome: 'noAgents' }));
+            return;
+          }
+          queued.set(effect.requestId, session);
+          deps.queues.enqueue({
+            requestId: effect.requestId,
+            callId: session.callId,
+            channelId,
+            callerNumber: session.info?.callerNumber ?? '',
+            callerName: session.info?.callerName ?? '',
+            queueId: effect.queue,
+            skills: effect.skills,
+            priority: effect.priority,
+            maxWaitMs: effect.maxWaitMs,
+          });
           return;
         case 'leaveQueue':
+          if (!queued.delete(effect.requestId)) return;
+          deps.queues?.leave(effect.requestId, effect.callerGone ? 'abandoned' : 'option');
+          return;
+        case 'startMoh':
+          await telephony.startMoh(channelId, effect.mohClass);
+          return;
+        case 'stopMoh':
+          await telephony.stopMoh(channelId);
           return;
         case 'mask':
           journal(session, effect.on ? 'mask.started' : 'mask.ended', { nodeId: effect.nodeId });
@@ -184,6 +239,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
     journal(session, 'call.ended', { endReason: session.state.endReason });
     sessions.delete(session.channelId);
     for (const [legId, owner] of legs) if (owner === session) legs.delete(legId);
+    for (const [requestId, owner] of queued) if (owner === session) queued.delete(requestId);
     ended.set(session.channelId, { callId: session.callId, at: now() });
     session.log.info({ endReason: session.state.endReason }, 'call: ended');
     for (const [channelId, e] of ended) if (now() - e.at > ENDED_MEMORY_MS) ended.delete(channelId);
@@ -217,6 +273,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
       logger.error({ err, channelId: channel.id }, 'call: could not store a new call; continuing without a call log row');
     }
     const session = newSession(callId, channel.id, 0);
+    session.info = callInfo(channel, args);
     session.log.info({ caller: channel.callerNumber, dialed: channel.dialed, flowId: flow?.id, version: flow?.version }, 'call: started');
     session.mailbox.post(async () => {
       await telephony.watch(channel.id).catch((err: unknown) => session.log.debug({ err }, 'call: watch failed'));
@@ -250,6 +307,8 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         startCall(event.channel, event.args, event.at);
         return;
       }
+      // Agent phones and ringing legs are the ACD's business.
+      if (event.type === 'legRinging' || event.type === 'endpointState') return;
       if (event.type === 'legAnswered' || event.type === 'legEnded') {
         const owner = legs.get(event.legId);
         if (!owner) return;
@@ -314,6 +373,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         const library = deps.flows.library();
         const flow = library.get(call.flowId ?? deps.flows.route(call.dialed)) ?? library.get(deps.flows.route(call.dialed));
         const session = existing ?? newSession(call.id, call.channelId, events.length);
+        session.info = { callerNumber: call.callerNumber, callerName: call.callerName, dialed: call.dialed, direction: call.direction };
         session.mailbox.post(async () => {
           for (const timer of session.timers.values()) clearTimeout(timer);
           session.timers.clear();
@@ -342,6 +402,22 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
       }
       logger.info({ adopted, lost, added }, 'calls: reconciled with Asterisk');
       return { adopted, lost, added };
+    },
+
+    deliverQueue(requestId, delivery) {
+      const session = queued.get(requestId);
+      if (!session) return Promise.resolve(false);
+      if (delivery.type === 'queueResult') queued.delete(requestId);
+      return new Promise<boolean>((resolve) => {
+        session.mailbox.post(async () => {
+          try {
+            if (sessions.get(session.channelId) !== session) return;
+            await dispatch(session, delivery.type === 'queueConnect' ? { type: 'queueConnect', at: now(), requestId, agentId: delivery.agentId } : { type: 'queueResult', at: now(), requestId, outcome: delivery.outcome, ...(delivery.data ? { data: delivery.data } : {}) });
+          } finally {
+            resolve(sessions.get(session.channelId) === session);
+          }
+        });
+      });
     },
 
     activeCount: () => sessions.size,

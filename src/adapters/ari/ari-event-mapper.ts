@@ -34,6 +34,16 @@ export function mapAriEvent(event: AriEvent, fallbackNow: number): TelephonyEven
     case 'ChannelDestroyed':
       if (isLegId(event.channel.id)) return { type: 'legEnded', at, legId: event.channel.id, cause: event.cause };
       return { type: 'channelDestroyed', at, channelId: event.channel.id, cause: event.cause, causeText: event.cause_txt };
+    // Only the Ringing of an outbound leg: Asterisk reports it on the 180 (not on 183 early media).
+    case 'ChannelStateChange':
+      if (isLegId(event.channel.id) && event.channel.state === 'Ringing') return { type: 'legRinging', at, legId: event.channel.id };
+      return null;
+    // Fires on REGISTER only once the contact answers Asterisk's qualify OPTIONS, on unREGISTER,
+    // on expiry and when a qualify goes unanswered; also, unchanged, whenever the endpoint's
+    // channel list changes. ContactStatusChange and PeerStatusChange accompany each transition
+    // and add nothing (see docs/asterisk.md).
+    case 'EndpointStateChange':
+      return { type: 'endpointState', at, endpoint: `${event.endpoint.technology}/${event.endpoint.resource}`, registered: event.endpoint.state === 'online' };
     case 'ChannelDtmfReceived':
       if (isLegId(event.channel.id)) return null;
       return { type: 'dtmf', at, channelId: event.channel.id, digit: event.digit };

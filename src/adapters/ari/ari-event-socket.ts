@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { createAriHttp } from './ari-http.js';
 import { ARI_EVENT_TYPES, type AriEvent } from './ari-types.generated.js';
 
 export interface AriEventSocketOptions {
@@ -13,7 +14,17 @@ export interface AriEventSocketOptions {
   pongTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /**
+   * Also deliver EndpointStateChange for every PJSIP endpoint (softphone registrations), through
+   * the companion app `<app>-endpoints` on the same socket. Default true.
+   */
+  watchEndpoints?: boolean;
+  /** Retry interval when setting up the endpoint subscription fails. */
+  endpointRetryMs?: number;
 }
+
+/** The app that carries endpoint state events next to `app` (see setUpEndpointEvents). */
+export const endpointEventsApp = (app: string) => `${app}-endpoints`;
 
 export interface AriEventSocketHandlers {
   onEvent(event: AriEvent): void;
@@ -35,7 +46,10 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
   const cap = options.backoffCapMs ?? 15_000;
   const wsUrl = new URL(options.url.replace(/\/+$/, '') + '/ari/events');
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-  wsUrl.searchParams.set('app', options.app);
+  const watchEndpoints = options.watchEndpoints ?? true;
+  const companion = endpointEventsApp(options.app);
+  // One websocket can register several apps (comma-separated).
+  wsUrl.searchParams.set('app', watchEndpoints ? `${options.app},${companion}` : options.app);
   const authorization = 'Basic ' + Buffer.from(`${options.user}:${options.password}`).toString('base64');
 
   let socket: WebSocket | null = null;
@@ -48,10 +62,41 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
   let pingTimer: NodeJS.Timeout | null = null;
   let pongTimer: NodeJS.Timeout | null = null;
 
+  let endpointTimer: NodeJS.Timeout | null = null;
+  /** onConnected was called for the current socket: only then does its close report onDisconnected. */
+  let announced = false;
   const clearTimers = () => {
     if (pingTimer) clearInterval(pingTimer);
     if (pongTimer) clearTimeout(pongTimer);
-    pingTimer = pongTimer = null;
+    if (endpointTimer) clearTimeout(endpointTimer);
+    pingTimer = pongTimer = endpointTimer = null;
+  };
+
+  const request = createAriHttp({ url: options.url, user: options.user, password: options.password, timeoutMs: 3_000 });
+  // Subscribing our app to endpoint:PJSIP would also subscribe it to every PJSIP channel: foreign
+  // channels' events, and each event of our own channels twice (seen on Asterisk 22: two
+  // ChannelDestroyed per leg). So a companion app takes the subscription, with an event filter
+  // that lets only EndpointStateChange through. The filter goes first: without it the
+  // subscription would duplicate channel events. Both last until Asterisk restarts (they survive
+  // a websocket reconnect); setting them again is idempotent.
+  const setUpEndpointEvents = async (): Promise<boolean> => {
+    try {
+      await request('applications.filter', { applicationName: companion }, { body: { allowed: [{ type: 'EndpointStateChange' }] } });
+      await request('applications.subscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' });
+      return true;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'ari: endpoint state subscription failed; retrying');
+      return false;
+    }
+  };
+  const retryEndpointEvents = (ws: WebSocket) => {
+    endpointTimer = setTimeout(() => {
+      endpointTimer = null;
+      if (socket !== ws || !isOpen) return;
+      void setUpEndpointEvents().then((ok) => {
+        if (!ok && socket === ws && isOpen) retryEndpointEvents(ws);
+      });
+    }, options.endpointRetryMs ?? 5_000);
   };
 
   const scheduleReconnect = () => {
@@ -83,8 +128,16 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
         }, pongTimeoutMs);
         ws.ping();
       }, pingIntervalMs);
-      handlers.onConnected({ reconnect: everConnected, downtimeMs });
-      everConnected = true;
+      // onConnected after the subscription, so that a reconcile reading endpoint states misses
+      // no change; a failed setup is retried in the background.
+      const ready = watchEndpoints ? setUpEndpointEvents() : Promise.resolve(true);
+      void ready.then((ok) => {
+        if (socket !== ws || !isOpen) return;
+        if (!ok) retryEndpointEvents(ws);
+        announced = true;
+        handlers.onConnected({ reconnect: everConnected, downtimeMs });
+        everConnected = true;
+      });
     });
     ws.on('pong', () => {
       if (pongTimer) clearTimeout(pongTimer);
@@ -103,6 +156,9 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
         log.info({ type: event.type }, 'ari: unknown event type ignored');
         return;
       }
+      // The companion app's filter should let nothing else through; if it did, these would be
+      // duplicates of our own channels' events.
+      if ((event as { application?: unknown }).application === companion && event.type !== 'EndpointStateChange') return;
       try {
         handlers.onEvent(event as AriEvent);
       } catch (err) {
@@ -121,9 +177,12 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
       if (socket === ws) socket = null;
       if (isOpen) {
         isOpen = false;
-        downSince = Date.now();
         log.warn({ code, reason: reason.toString() }, 'ari: disconnected');
-        handlers.onDisconnected(`closed ${code}`);
+        if (announced) {
+          announced = false;
+          downSince = Date.now();
+          handlers.onDisconnected(`closed ${code}`);
+        }
       }
       scheduleReconnect();
     });
@@ -133,11 +192,16 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
 
   return {
     connected: () => isOpen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closed = true;
-        if (retryTimer) clearTimeout(retryTimer);
-        clearTimers();
+    close: async () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      clearTimers();
+      // An app that is gone but still subscribed stays in Asterisk and logs "Inactive Stasis app
+      // … missed message" for every endpoint event; without subscriptions it is dropped.
+      if (watchEndpoints && isOpen) {
+        await request('applications.unsubscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' }).catch(() => undefined);
+      }
+      return new Promise<void>((resolve) => {
         const ws = socket;
         if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
         ws.once('close', () => resolve());
@@ -146,6 +210,7 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
           ws.terminate();
           resolve();
         }, 1_000).unref();
-      }),
+      });
+    },
   };
 }

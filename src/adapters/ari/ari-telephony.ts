@@ -1,4 +1,4 @@
-import type { LiveChannel, Telephony } from '../../ports/telephony.js';
+import type { EndpointState, LiveChannel, Telephony } from '../../ports/telephony.js';
 import { TelephonyError } from '../../ports/telephony.js';
 import { AriHttpError, AriUnavailableError, type AriRequest } from './ari-http.js';
 import { toLiveChannel } from './ari-event-mapper.js';
@@ -166,5 +166,18 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
       }),
     // Channels in the bridge stay up in Stasis (ChannelLeftBridge); 404: already destroyed.
     destroyBridge: (bridgeId) => guard('destroyBridge', () => ignoring404(() => request('bridges.destroy', { bridgeId }))),
+
+    // Asterisk 22 answers 204 to DELETE /moh on a channel that has no music (checked on a leg), so
+    // only a gone channel (404) or one out of Stasis (409) fails, as channel_gone.
+    startMoh: (channelId, mohClass) => guard('startMoh', () => request('channels.startMoh', { channelId, mohClass })),
+    stopMoh: (channelId) => guard('stopMoh', () => request('channels.stopMoh', { channelId })),
+
+    // 'online' means a contact Asterisk can reach: a registered softphone answers the qualify
+    // OPTIONS (AOR qualify_frequency); one that stopped answering is 'offline' although its
+    // registration has not expired. A static contact (the trunk) is always 'online'.
+    endpointStates: async (): Promise<EndpointState[]> => {
+      const endpoints = await guard('endpoints', () => request('endpoints.listByTech', { tech: 'PJSIP' }));
+      return endpoints.map((e) => ({ endpoint: `${e.technology}/${e.resource}`, registered: e.state === 'online' }));
+    },
   };
 }

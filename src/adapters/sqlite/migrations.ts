@@ -97,4 +97,95 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         BEGIN SELECT RAISE(ABORT, 'calendar_override_log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'ACD: skills, agents, queues, pause reasons, live state, journal; api keys tied to an agent',
+    sql: `
+      CREATE TABLE acd_skills (
+        id TEXT PRIMARY KEY,
+        description TEXT NOT NULL DEFAULT ''
+      );
+
+      -- Agent and queue settings as one JSON document each: they are read whole into the engine on
+      -- every reload and never queried by field, and a new field needs no migration.
+      CREATE TABLE acd_agents (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE acd_queues (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE acd_pause_reasons (
+        code TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        productive INTEGER NOT NULL DEFAULT 0 CHECK (productive IN (0, 1))
+      );
+      INSERT INTO acd_pause_reasons (code, label, productive) VALUES
+        ('break', 'Break', 0),
+        ('lunch', 'Lunch', 0),
+        ('training', 'Training', 1),
+        ('back-office', 'Back office', 1),
+        ('no-answer', 'No answer', 0);
+
+      -- What an agent was doing when the server stopped; no foreign key to acd_agents: the ACD
+      -- writes it on every change and must not fail because an admin deleted the agent meanwhile.
+      CREATE TABLE acd_agent_state (
+        agent_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('loggedOut', 'available', 'paused')),
+        pause_reason TEXT,
+        status_since INTEGER NOT NULL,
+        idle_since INTEGER NOT NULL,
+        wrap_up_until INTEGER,
+        handled INTEGER NOT NULL DEFAULT 0,
+        talk_ms INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE acd_waiting (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        queue_id TEXT NOT NULL,
+        call_id TEXT,
+        enqueued_at INTEGER NOT NULL,
+        priority INTEGER NOT NULL DEFAULT 0,
+        skills TEXT NOT NULL DEFAULT '[]'
+      );
+
+      -- The ACD's append-only journal (offers, answers, misses, pauses, wrap-ups); agent timelines
+      -- and queue stats derive from it. call_id has no foreign key: chat and email have no call row.
+      CREATE TABLE acd_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        interaction_id TEXT,
+        agent_id TEXT,
+        queue_id TEXT,
+        call_id TEXT,
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX acd_events_at ON acd_events (at);
+      CREATE INDEX acd_events_agent_at ON acd_events (agent_id, at);
+      CREATE INDEX acd_events_queue_at ON acd_events (queue_id, at);
+      CREATE INDEX acd_events_interaction ON acd_events (interaction_id);
+      CREATE INDEX acd_events_type_at ON acd_events (type, at);
+      -- The preferred-agent lookup starts from the caller's calls (calls_caller) and needs their answers.
+      CREATE INDEX acd_events_call ON acd_events (call_id);
+      CREATE TRIGGER acd_events_no_update BEFORE UPDATE ON acd_events
+        BEGIN SELECT RAISE(ABORT, 'acd_events is append-only'); END;
+      CREATE TRIGGER acd_events_no_delete BEFORE DELETE ON acd_events
+        BEGIN SELECT RAISE(ABORT, 'acd_events is append-only'); END;
+
+      -- An agent-role key may act only for its agent. Deleting the agent unties the key rather than
+      -- letting a later agent created with the same id inherit it.
+      ALTER TABLE api_keys ADD COLUMN agent_id TEXT REFERENCES acd_agents (id) ON DELETE SET NULL;
+    `,
+  },
 ];

@@ -1,14 +1,14 @@
 import type { ApiKeyRecord, ApiKeyStore, Role } from '../../ports/api-key-store.js';
 import type { Db } from './database.js';
 
-interface KeyRow { id: string; name: string; role: string; prefix: string; created_at: number; last_used_at: number | null; revoked_at: number | null }
+interface KeyRow { id: string; name: string; role: string; prefix: string; created_at: number; last_used_at: number | null; revoked_at: number | null; agent_id: string | null }
 
 const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id, name: r.name, role: r.role as Role, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  id: r.id, name: r.name, role: r.role as Role, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, agentId: r.agent_id,
 });
 
 export function createSqliteApiKeyStore(db: Db): ApiKeyStore {
-  const insert = db.prepare('INSERT INTO api_keys (id, name, role, prefix, hash, created_at) VALUES (@id, @name, @role, @prefix, @hash, @createdAt)');
+  const insert = db.prepare('INSERT INTO api_keys (id, name, role, prefix, hash, created_at, agent_id) VALUES (@id, @name, @role, @prefix, @hash, @createdAt, @agentId)');
   const byHash = db.prepare('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL');
   // Throttled in the caller; a write per request would make every GET a write transaction.
   const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');

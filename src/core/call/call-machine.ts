@@ -49,14 +49,14 @@ export function callStep(state: CallState, event: CallEvent, context: StepContex
     }
 
     case 'hangupRequested': {
-      const effects = state.ivr ? releaseAll(state.ivr.owned, state.ivr.masked, state.nodeId) : [];
+      const effects = state.ivr ? releaseAll(state.ivr.owned, state.ivr.masked, state.nodeId, true) : [];
       const endReason: EndReason = state.endReason ?? 'caller_hangup';
       const ivr = state.ivr ? { ...state.ivr, owned: { timers: [], playbacks: [], recordings: [], legs: [], bridges: [], queues: [] }, masked: false } : null;
       return { state: { ...state, phase: 'ending', endReason, ivr }, effects };
     }
 
     case 'left': {
-      const effects = state.ivr && state.phase !== 'ending' ? releaseAll(state.ivr.owned, state.ivr.masked, state.nodeId) : [];
+      const effects = state.ivr && state.phase !== 'ending' ? releaseAll(state.ivr.owned, state.ivr.masked, state.nodeId, true) : [];
       return { state: { ...state, phase: 'ended', endReason: state.endReason ?? 'caller_hangup' }, effects };
     }
 

@@ -101,7 +101,8 @@ export type CallEffect =
   | { type: 'bridge'; bridgeId: string; legId: string }
   | { type: 'destroyBridge'; bridgeId: string }
   | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; maxWaitMs: number | null; options: string[] }
-  | { type: 'leaveQueue'; requestId: string }
+  /** callerGone: the caller hung up (an abandon); otherwise the flow moved on (an option key, a limit). */
+  | { type: 'leaveQueue'; requestId: string; callerGone: boolean }
   | { type: 'startMoh'; mohClass: string }
   | { type: 'stopMoh' }
   /** Recording must pause while a masked collect runs (PCI); the recording feature acts on it. */

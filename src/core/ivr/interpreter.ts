@@ -113,12 +113,12 @@ export function flowEvent(state: CallState, event: NodeEvent, context: StepConte
 }
 
 /** Effects that release everything the current node holds (call ending, or leaving the node). */
-export function releaseAll(owned: Owned, masked: boolean, nodeId: string | null): CallEffect[] {
+export function releaseAll(owned: Owned, masked: boolean, nodeId: string | null, callerGone = false): CallEffect[] {
   const effects: CallEffect[] = [];
   for (const timerId of owned.timers) effects.push({ type: 'cancelTimer', timerId });
   for (const playbackId of owned.playbacks) effects.push({ type: 'stopPlayback', playbackId });
   for (const name of owned.recordings) effects.push({ type: 'stopRecording', name });
-  for (const requestId of owned.queues) effects.push({ type: 'leaveQueue', requestId });
+  for (const requestId of owned.queues) effects.push({ type: 'leaveQueue', requestId, callerGone });
   for (const legId of owned.legs) effects.push({ type: 'hangupLeg', legId });
   for (const bridgeId of owned.bridges) effects.push({ type: 'destroyBridge', bridgeId });
   if (masked && nodeId) effects.push({ type: 'mask', on: false, nodeId });

@@ -128,6 +128,18 @@ describe('mapAriEvent: outbound legs', () => {
     expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
   });
 
+  it('given a leg whose far end sends 180, when its ChannelStateChange to Ringing is mapped, then it is legRinging', () => {
+    const event: AriEvent = { ...base, type: 'ChannelStateChange', channel: { ...leg, state: 'Ringing' } };
+    expect(mapAriEvent(event, FALLBACK)).toEqual({ type: 'legRinging', at: STAMP_MS, legId: 'leg-7a1c-1' });
+  });
+
+  it.each<[string, AriEvent]>([
+    ['a leg going Up (the answer is its StasisStart)', { ...base, type: 'ChannelStateChange', channel: leg }],
+    ['an inbound channel ringing', { ...base, type: 'ChannelStateChange', channel: { ...channel, state: 'Ringing' } }],
+  ])('given %s, when its ChannelStateChange is mapped, then it is null', (_name, event) => {
+    expect(mapAriEvent(event, FALLBACK)).toBeNull();
+  });
+
   it('given a StasisStart with args leg,<id> on a channel without the leg- prefix, when mapped, then the args name the leg', () => {
     const event: AriEvent = { ...base, type: 'StasisStart', args: ['leg', 'leg-9'], channel: { ...leg, id: '1763866650.20' } };
     expect(mapAriEvent(event, FALLBACK)).toEqual({ type: 'legAnswered', at: STAMP_MS, legId: 'leg-9' });
@@ -140,6 +152,52 @@ describe('mapAriEvent: outbound legs', () => {
     ['ChannelDtmfReceived', { ...base, type: 'ChannelDtmfReceived', digit: '5', duration_ms: 100, channel: leg }],
     ['Dial', { ...base, type: 'Dial', dialstatus: 'RINGING', peer: { ...leg, state: 'Ringing' } } as AriEvent],
   ])('given a leg %s, when mapped, then it is null (legEnded reports the end)', (_name, event) => {
+    expect(mapAriEvent(event, FALLBACK)).toBeNull();
+  });
+});
+
+// What Asterisk 22 sent to the endpoint-events app when SIPp registered 1001 and answered the
+// qualify OPTIONS, then sent REGISTER with Contact: * and Expires: 0 (docs/asterisk.md).
+const endpoint = (state: string, channelIds: string[] = []) => ({ technology: 'PJSIP', resource: '1001', state, channel_ids: channelIds });
+const endpointsBase = { ...base, application: 'switchboard-endpoints' };
+
+describe('mapAriEvent: endpoint state', () => {
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'EndpointStateChange online (the contact answered the qualify OPTIONS)',
+      { ...endpointsBase, type: 'EndpointStateChange', endpoint: endpoint('online') },
+      { type: 'endpointState', at: STAMP_MS, endpoint: 'PJSIP/1001', registered: true },
+    ],
+    [
+      'EndpointStateChange offline (unregistered, expired or unreachable)',
+      { ...endpointsBase, type: 'EndpointStateChange', endpoint: endpoint('offline') },
+      { type: 'endpointState', at: STAMP_MS, endpoint: 'PJSIP/1001', registered: false },
+    ],
+    [
+      'EndpointStateChange repeated because a call started on the endpoint',
+      { ...endpointsBase, type: 'EndpointStateChange', endpoint: endpoint('online', ['leg-7a1c-1']) },
+      { type: 'endpointState', at: STAMP_MS, endpoint: 'PJSIP/1001', registered: true },
+    ],
+    [
+      'EndpointStateChange unknown (never seen for PJSIP, but allowed by the spec)',
+      { ...endpointsBase, type: 'EndpointStateChange', endpoint: endpoint('unknown') },
+      { type: 'endpointState', at: STAMP_MS, endpoint: 'PJSIP/1001', registered: false },
+    ],
+  ])('given an ARI %s, when mapped, then it becomes endpointState', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it.each<[string, AriEvent]>([
+    [
+      'ContactStatusChange NonQualified (the REGISTER itself, before the qualify)',
+      { ...endpointsBase, type: 'ContactStatusChange', endpoint: endpoint('offline'), contact_info: { uri: 'sip:1001@127.0.0.1:16001', contact_status: 'NonQualified', aor: '1001', roundtrip_usec: '0' } },
+    ],
+    [
+      'ContactStatusChange Removed',
+      { ...endpointsBase, type: 'ContactStatusChange', endpoint: endpoint('offline'), contact_info: { uri: 'sip:1001@127.0.0.1:16001', contact_status: 'Removed', aor: '1001', roundtrip_usec: '0' } },
+    ],
+    ['PeerStatusChange Reachable', { ...endpointsBase, type: 'PeerStatusChange', endpoint: endpoint('online'), peer: { peer_status: 'Reachable' } }],
+  ])('given an ARI %s, when mapped, then it is null (EndpointStateChange carries the transition)', (_name, event) => {
     expect(mapAriEvent(event, FALLBACK)).toBeNull();
   });
 });

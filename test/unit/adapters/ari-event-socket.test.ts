@@ -56,7 +56,7 @@ describe('ARI event socket against a fake ARI on loopback', () => {
     await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
     const upgrade = ari.upgrades[0];
     expect(upgrade?.url.pathname).toBe('/ari/events');
-    expect(upgrade?.url.searchParams.get('app')).toBe('switchboard');
+    expect(upgrade?.url.searchParams.get('app')).toBe('switchboard,switchboard-endpoints');
     expect(upgrade?.url.searchParams.has('api_key')).toBe(false);
     expect(upgrade?.headers.authorization).toBe('Basic ' + Buffer.from('switchboard:pw').toString('base64'));
     expect(rec.connected[0]?.reconnect).toBe(false);
@@ -113,7 +113,8 @@ describe('ARI event socket against a fake ARI on loopback', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const rec = recorder();
     socket = startAriEventSocket(
-      { url: `http://127.0.0.1:${port}`, user: 'u', password: 'p', app: 'switchboard', logger: silentLogger(), backoffBaseMs: 10, backoffCapMs: 20 },
+      // A bare websocket server answers no REST: leave the endpoint subscription out.
+      { url: `http://127.0.0.1:${port}`, user: 'u', password: 'p', app: 'switchboard', logger: silentLogger(), backoffBaseMs: 10, backoffCapMs: 20, watchEndpoints: false },
       rec.handlers,
     );
     await new Promise((r) => setTimeout(r, 100));
@@ -183,5 +184,101 @@ describe('ARI event socket against a fake ARI on loopback', () => {
     expect(socket?.connected()).toBe(false);
     await new Promise((r) => setTimeout(r, 100));
     expect(ari.upgrades).toHaveLength(1);
+  });
+
+  describe('endpoint state events', () => {
+    const endpointStateChange = (application: string) =>
+      JSON.stringify({
+        type: 'EndpointStateChange',
+        application,
+        timestamp: '2026-11-23T02:57:26.626+0000',
+        endpoint: { technology: 'PJSIP', resource: '1001', state: 'online', channel_ids: [] },
+      });
+    const sent = (server: FakeAriServer) => server.requests.map((r) => `${r.method} ${r.rawPath}?${r.query.toString()}`);
+
+    it('given a connect, when the socket opens, then the companion app gets its EndpointStateChange-only filter, then endpoint:PJSIP, before onConnected', async () => {
+      ari = await startFakeAri();
+      const server = ari;
+      let requestsAtConnect = -1;
+      const rec = start(server);
+      const original = rec.handlers.onConnected;
+      rec.handlers.onConnected = (info) => {
+        requestsAtConnect = server.requests.length;
+        original(info);
+      };
+      await server.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
+      expect(sent(server)).toEqual([
+        'PUT /ari/applications/switchboard-endpoints/eventFilter?',
+        'POST /ari/applications/switchboard-endpoints/subscription?eventSource=endpoint%3APJSIP',
+      ]);
+      expect(JSON.parse(server.requests[0]!.body)).toEqual({ allowed: [{ type: 'EndpointStateChange' }] });
+      expect(requestsAtConnect).toBe(2);
+    });
+
+    it('given a reconnect, when the socket opens again, then the filter and subscription are set again (Asterisk may have restarted)', async () => {
+      ari = await startFakeAri();
+      const rec = start(ari);
+      const first = await ari.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'first connect');
+      first.close(1001, 'restart');
+      await ari.nextSocket();
+      await waitFor(() => rec.connected.length === 2, 2_000, 'reconnect');
+      expect(ari.requests.map((r) => r.method)).toEqual(['PUT', 'POST', 'PUT', 'POST']);
+    });
+
+    it('given events of both apps, when they arrive, then the companion only contributes EndpointStateChange', async () => {
+      ari = await startFakeAri();
+      const rec = start(ari);
+      const server = await ari.nextSocket();
+      server.send(endpointStateChange('switchboard-endpoints'));
+      server.send(stasisEnd('leaked-duplicate').replace('"application":"switchboard"', '"application":"switchboard-endpoints"'));
+      server.send(stasisEnd('c1'));
+      await waitFor(() => rec.events.length === 2, 2_000, 'two events');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(rec.events.map((e) => `${e.application} ${e.type}`)).toEqual(['switchboard-endpoints EndpointStateChange', 'switchboard StasisEnd']);
+    });
+
+    it('given the filter is refused, when the socket opens, then it does not subscribe (that would duplicate channel events), reports the connect and retries', async () => {
+      let refusals = 1;
+      ari = await startFakeAri({
+        handler: (req, res) => {
+          if (req.method === 'PUT' && refusals > 0) {
+            refusals--;
+            res.writeHead(500).end('{"message":"boom"}');
+            return;
+          }
+          res.writeHead(204).end();
+        },
+      });
+      const server = ari;
+      const rec = start(server, { endpointRetryMs: 20 });
+      await server.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected despite the failure');
+      await waitFor(() => server.requests.length === 3, 2_000, 'the retry');
+      expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'POST']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.requests).toHaveLength(3); // no retry once it worked
+      expect(rec.connected).toHaveLength(1);
+    });
+
+    it('given a connected socket, when closed by the owner, then the companion app is unsubscribed so that Asterisk can drop it', async () => {
+      ari = await startFakeAri();
+      const server = ari;
+      const rec = start(server);
+      await server.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'connect');
+      await socket?.close();
+      expect(sent(server).at(-1)).toBe('DELETE /ari/applications/switchboard-endpoints/subscription?eventSource=endpoint%3APJSIP');
+    });
+
+    it('given watchEndpoints false, when the socket connects, then it registers only the app and sends no request', async () => {
+      ari = await startFakeAri();
+      const rec = start(ari, { watchEndpoints: false });
+      await ari.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
+      expect(ari.upgrades[0]?.url.searchParams.get('app')).toBe('switchboard');
+      expect(ari.requests).toEqual([]);
+    });
   });
 });

@@ -185,6 +185,57 @@ describe('ARI Telephony (record, DTMF, legs, bridges) against a fake ARI', () =>
     });
   });
 
+  describe('music on hold', () => {
+    it('given a channel, when MOH starts and stops, then it POSTs and DELETEs channels/{id}/moh with the class', async () => {
+      await telephony.startMoh('leg-1', 'default');
+      await telephony.stopMoh('leg-1');
+      expect(sent()).toEqual(['POST /ari/channels/leg-1/moh', 'DELETE /ari/channels/leg-1/moh']);
+      expect(query(ari.requests[0])).toEqual({ mohClass: 'default' });
+      expect(query(ari.requests[1])).toEqual({});
+    });
+
+    it.each<[string, number, string]>([
+      ['the channel is gone', 404, 'channel_gone'],
+      ['the channel is not in Stasis', 409, 'channel_gone'],
+      ['ARI fails', 500, 'rejected'],
+    ])('given %s, when MOH starts or stops, then it fails as %s', async (_what, status, expected) => {
+      routes.push(() => ({ status, body: { message: 'no' } }));
+      await expect(code(telephony.startMoh('leg-1', 'default'))).resolves.toBe(expected);
+      await expect(code(telephony.stopMoh('leg-1'))).resolves.toBe(expected);
+    });
+  });
+
+  describe('endpointStates', () => {
+    it('given PJSIP endpoints, when listed, then each is a dial string, registered when Asterisk says online', async () => {
+      routes.push((req) =>
+        req.rawPath === '/ari/endpoints/PJSIP'
+          ? {
+              status: 200,
+              body: [
+                { technology: 'PJSIP', resource: '1001', state: 'online', channel_ids: [] },
+                { technology: 'PJSIP', resource: '1002', state: 'offline', channel_ids: [] },
+                { technology: 'PJSIP', resource: 'trunk', state: 'online', channel_ids: ['1763866646.12'] },
+                { technology: 'PJSIP', resource: '1003', channel_ids: [] },
+              ],
+            }
+          : undefined,
+      );
+      await expect(telephony.endpointStates()).resolves.toEqual([
+        { endpoint: 'PJSIP/1001', registered: true },
+        { endpoint: 'PJSIP/1002', registered: false },
+        { endpoint: 'PJSIP/trunk', registered: true },
+        { endpoint: 'PJSIP/1003', registered: false },
+      ]);
+      expect(sent()).toEqual(['GET /ari/endpoints/PJSIP']);
+    });
+
+    it('given ARI is unreachable, when listed, then it fails as unavailable', async () => {
+      await ari.close();
+      await expect(code(telephony.endpointStates())).resolves.toBe('unavailable');
+      ari = await startFakeAri(); // for afterEach
+    });
+  });
+
   describe('stopPlayback and hangup', () => {
     it('given the playback already finished (404), when stopped, then it resolves; other failures are TelephonyErrors', async () => {
       routes.push(() => ({ status: 404, body: { message: 'Playback not found' } }));

@@ -11,7 +11,7 @@ import { runFlowTest } from '../../../src/services/flow-test-runner.js';
 // Every flow directory we ship must validate, and every *.test.yaml scenario in it must pass: the
 // same checks as `switchboard-cli flows validate` and `flows test`, inside npm test.
 const ROOT = resolve(import.meta.dirname, '../../..');
-const DIRS = ['ivr-flows', 'test/integration/flows', 'test/integration/flows-ivr'].map((d) => join(ROOT, d));
+const DIRS = ['ivr-flows', 'test/integration/flows', 'test/integration/flows-ivr', 'test/integration/flows-acd'].map((d) => join(ROOT, d));
 
 describe.each(DIRS)('flow directory %s', (dir) => {
   const catalog = createFlowCatalog({ dir, defaultFlow: 'main', now: () => 0, mediaExists: mediaChecker(join(ROOT, 'sounds'), defaultAsteriskSoundsDir()) });

@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createFlowCatalog, type FlowCatalog } from '../../../src/adapters/flows/flow-catalog.js';
 import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
+import { createSqliteAcdConfigStore } from '../../../src/adapters/sqlite/sqlite-acd-config-store.js';
+import { createSqliteAcdStateStore } from '../../../src/adapters/sqlite/sqlite-acd-state-store.js';
 import { createSqliteApiKeyStore } from '../../../src/adapters/sqlite/sqlite-api-key-store.js';
 import { createSqliteCalendarOverrideStore } from '../../../src/adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
 import { buildApp } from '../../../src/http/build-app.js';
 import type { HealthDeps } from '../../../src/http/routes/health/index.js';
+import type { AcdConfigStore, AcdStateStore } from '../../../src/ports/acd-store.js';
 import type { CallStore } from '../../../src/ports/call-store.js';
 import { createApiKeyService, type ApiKeyService } from '../../../src/services/api-key-service.js';
 import { createCalendarOverrideService, type CalendarOverrideService } from '../../../src/services/calendar-override-service.js';
+import { FakeAcdControl } from '../support/fake-acd-control.js';
 import { silentLogger, tempDir } from '../support/helpers.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -50,12 +54,18 @@ export interface TestApp {
   /** How often the reload endpoint asked for a reload. */
   reloads: { count: number };
   overrides: CalendarOverrideService;
+  /** The ACD: real SQLite config and state stores, a fake live side. */
+  acd: { control: FakeAcdControl; config: AcdConfigStore; state: AcdStateStore };
   close(): Promise<void>;
 }
 
 export interface TestAppOptions {
   /** Called with the (empty) flows directory before the catalog first loads, to write files. */
   seedFlows?: (flowsDir: string) => void;
+  /** Build the app without its ACD dependencies (the routes are then absent). */
+  withoutAcd?: boolean;
+  /** The event stream's heartbeat period. */
+  heartbeatMs?: number;
 }
 
 /** The real app over real SQLite stores in a temp dir, a silent logger and fake health deps. */
@@ -78,10 +88,15 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     flows.reload();
   };
   const overrides = createCalendarOverrideService(createSqliteCalendarOverrideStore(db));
-  const app = await buildApp({ logger: silentLogger(), calls, keys, health, now, flows: { catalog: flows, reload }, calendarOverrides: overrides });
+  const acdConfig = createSqliteAcdConfigStore(db, now);
+  const acd = { control: new FakeAcdControl(acdConfig, now), config: acdConfig, state: createSqliteAcdStateStore(db) };
+  const app = await buildApp({
+    logger: silentLogger(), calls, keys, health, now, flows: { catalog: flows, reload }, calendarOverrides: overrides,
+    ...(options.withoutAcd ? {} : { acd: { control: acd.control, config: acd.config, journal: acd.state, heartbeatMs: options.heartbeatMs } }),
+  });
   await app.ready();
   return {
-    app, db, calls, keys, health, clock, flowsDir, flows, reloads, overrides,
+    app, db, calls, keys, health, clock, flowsDir, flows, reloads, overrides, acd,
     close: async () => {
       await app.close();
       db.close();

@@ -1,4 +1,12 @@
-import { TelephonyError, type DialTarget, type LiveChannel, type RecordOptions, type Telephony } from '../../../src/ports/telephony.js';
+import {
+  TelephonyError,
+  type DialTarget,
+  type EndpointState,
+  type LiveChannel,
+  type RecordOptions,
+  type Telephony,
+  type TelephonyEvent,
+} from '../../../src/ports/telephony.js';
 
 type Method = keyof Telephony;
 
@@ -9,13 +17,40 @@ export interface TelephonyCall {
 
 /**
  * A hand-written Telephony: records every call, answers from a list of live channels, and fails a
- * method on request (fail('play', new TelephonyError('rejected', ...))).
+ * method on request (fail('play', new TelephonyError('rejected', ...))). Events the real adapter
+ * would deliver go to `onEvent` listeners (wire one to the runtime's handle()).
  */
 export class FakeTelephony implements Telephony {
   readonly calls: TelephonyCall[] = [];
   /** What appChannels() reports as in the Stasis app. */
   live: LiveChannel[] = [];
+  /** What endpointStates() reports; setRegistered() keeps it in step with the events it emits. */
+  endpoints: EndpointState[] = [];
+  /** Channels with music on hold now, and the class (startMoh/stopMoh that did not fail). */
+  readonly moh = new Map<string, string>();
   private readonly failures = new Map<Method, Error[]>();
+  private readonly listeners: ((event: TelephonyEvent) => void)[] = [];
+
+  onEvent(listener: (event: TelephonyEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  emit(event: TelephonyEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The far end of a dialled leg rings. */
+  emitLegRinging(legId: string, at = 0): void {
+    this.emit({ type: 'legRinging', at, legId });
+  }
+
+  /** An endpoint (dial string, 'PJSIP/1001') registers or goes away: updates endpoints and emits endpointState. */
+  setRegistered(endpoint: string, registered: boolean, at = 0): void {
+    const known = this.endpoints.find((e) => e.endpoint === endpoint);
+    if (known) known.registered = registered;
+    else this.endpoints.push({ endpoint, registered });
+    this.emit({ type: 'endpointState', at, endpoint, registered });
+  }
 
   /** The next call of `method` throws `error` (queue several by calling again). */
   fail(method: Method, error: Error = new TelephonyError('rejected', `${method} rejected`)): void {
@@ -80,6 +115,18 @@ export class FakeTelephony implements Telephony {
   }
   destroyBridge(bridgeId: string) {
     return this.log('destroyBridge', [bridgeId]);
+  }
+  async startMoh(channelId: string, mohClass: string) {
+    await this.log('startMoh', [channelId, mohClass]);
+    this.moh.set(channelId, mohClass);
+  }
+  async stopMoh(channelId: string) {
+    await this.log('stopMoh', [channelId]);
+    this.moh.delete(channelId);
+  }
+  async endpointStates(): Promise<EndpointState[]> {
+    await this.log('endpointStates', []);
+    return this.endpoints.map((e) => ({ ...e }));
   }
 }
 

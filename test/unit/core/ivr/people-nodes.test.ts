@@ -80,7 +80,7 @@ describe('queue', () => {
     const { d } = queued();
     const effects = d.send({ type: 'dtmf', at: T0 + 5000, digit: '1' });
     expect(exited(effects)).toEqual(['a:option:1']);
-    expect(ofType(effects, 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2' }]);
+    expect(ofType(effects, 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2', callerGone: false }]);
     expect(ofType(effects, 'stopMoh')).toHaveLength(1);
     expect(d.nodeId).toBe('vm');
   });
@@ -116,7 +116,7 @@ describe('queue', () => {
 
   it('given a queued call, when the caller hangs up, then the call leaves the queue', () => {
     const { d } = queued();
-    expect(ofType(d.send({ type: 'hangupRequested', at: T0 + 5000, cause: 16 }), 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2' }]);
+    expect(ofType(d.send({ type: 'hangupRequested', at: T0 + 5000, cause: 16 }), 'leaveQueue')).toEqual([{ type: 'leaveQueue', requestId: 'c1-q2', callerGone: true }]);
   });
 
   it('given enqueue fails, when reported, then the node leaves through error', () => {

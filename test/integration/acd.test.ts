@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clearAsterisk, waitFor } from './support/asterisk.js';
+import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
+import { sippCall } from './support/sipp.js';
+import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+import { resolve } from 'node:path';
+
+// The ACD on the real stack: agents are SIPp softphones registered to Asterisk, callers are SIPp
+// calls through the trunk into flows whose queue node hands them to the ACD. Everything is set up
+// over the HTTP API, as an admin and a supervisor would.
+
+const FLOWS = resolve(import.meta.dirname, 'flows-acd');
+type Row = { type: string; at: string; data: Record<string, unknown> };
+
+describe('skills-based ACD with SIPp agents and callers', () => {
+  let dataDir: string;
+  let key: string;
+  let server: RunningServer;
+  let agents: SippAgent[] = [];
+  const servers: RunningServer[] = [];
+
+  const start = async () => {
+    server = await startServer({ dataDir, key, flowsDir: FLOWS, entryFlow: 'support' });
+    servers.push(server);
+    return server;
+  };
+
+  beforeEach(async () => {
+    await clearAsterisk();
+    dataDir = newDataDir();
+    key = createKey(dataDir);
+    agents = [];
+    await start();
+    for (const skill of ['billing', 'support']) expect((await put(`/api/v1/skills/${skill}`, { description: skill })).status).toBe(200);
+  });
+
+  afterEach(async () => {
+    for (const a of agents) await a.stop();
+    for (const s of servers.splice(0)) await s.kill('SIGKILL');
+  });
+
+  const send = async (method: string, path: string, body?: unknown) =>
+    server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const put = (path: string, body: unknown) => send('PUT', path, body);
+  const post = (path: string, body?: unknown) => send('POST', path, body);
+
+  const queue = async (id: string, over: Record<string, unknown> = {}) => {
+    const res = await post('/api/v1/queues', { id, name: id, skills: [{ skill: id, minProficiency: 1 }], wrapUpSec: 0, hold: { moh: 'default', announceEverySec: null, announcePosition: true, announceWait: true }, ...over });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+
+  /** A SIPp softphone registered as PJSIP/<user>, an agent on it, logged in once Switchboard sees the registration. */
+  const agent = async (id: string, phone: AgentOptions, skills: Record<string, number>, login = true) => {
+    const res = await post('/api/v1/agents', { id, name: id, endpoints: [`PJSIP/${phone.user}`], skills });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const sipp = await startAgent(phone);
+    agents.push(sipp);
+    await waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.registered === true, 10_000, `${id}'s phone to be seen as registered`);
+    if (login) expect((await post(`/api/v1/agents/${id}/login`)).status).toBe(200);
+    return sipp;
+  };
+
+  const callIds = async (): Promise<string[]> => (await server.api('/api/v1/calls?limit=50')).body.items.map((c: { id: string }) => c.id).reverse();
+  const timeline = async (callId: string): Promise<Row[]> => (await server.api(`/api/v1/calls/${callId}`)).body.events;
+  const offeredTo = async (callId: string) => (await timeline(callId)).filter((e) => e.type === 'acd.offered').map((e) => e.data.agentId);
+  type JournalRow = Row & { seq: number; callId: string | null };
+  const journal = async (query = ''): Promise<JournalRow[]> => ((await server.api(`/api/v1/acd/journal?limit=1000${query}`)).body as JournalRow[]).sort((a, b) => a.seq - b.seq);
+
+  it('given agents with different skills, when callers dial the billing and the support lines, then each call rings only the agent with that skill and the journal explains it', async () => {
+    await queue('billing', { skills: [{ skill: 'billing', minProficiency: 2 }] });
+    await queue('support');
+    const billingAgent = await agent('ann', { user: '1001', behaviour: 'answer', holdMs: 1500 }, { billing: 3 });
+    const supportAgent = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1500 }, { support: 3 });
+
+    const billingCall = await sippCall({ scenario: 'caller-until-bye', service: '402' }).done;
+    expect(billingCall.code, billingCall.output).toBe(0);
+    const supportCall = await sippCall({ scenario: 'caller-until-bye', service: '401' }).done;
+    expect(supportCall.code, supportCall.output).toBe(0);
+
+    expect(billingAgent.calls()).toHaveLength(1);
+    expect(supportAgent.calls()).toHaveLength(1);
+    const [billingId, supportId] = await callIds();
+    expect(await offeredTo(billingId!)).toEqual(['ann']);
+    expect(await offeredTo(supportId!)).toEqual(['sam']);
+    const events = await timeline(billingId!);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['queue.entered', 'acd.enqueued', 'acd.offered', 'acd.offer.answered', 'acd.ended']));
+    expect(events.find((e) => e.type === 'acd.offered')?.data).toMatchObject({ strategy: 'longest-idle' });
+    // The agent hung up and the flow went on to its goodbye: a complete call log.
+    const call = (await server.api(`/api/v1/calls/${billingId}`)).body.call;
+    expect(call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+  });
+
+  it('given two agents, when calls come one after another, then the longest-idle agent gets each one', async () => {
+    await queue('support');
+    const first = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const second = await agent('ann', { user: '1001', behaviour: 'answer', holdMs: 1000 }, { support: 5 });
+
+    for (let i = 0; i < 3; i++) {
+      const result = await sippCall({ scenario: 'caller-until-bye', service: '401' }).done;
+      expect(result.code, result.output).toBe(0);
+    }
+    const order = [];
+    for (const id of await callIds()) order.push(...(await offeredTo(id)));
+    expect(order).toEqual(['sam', 'ann', 'sam']);
+    expect(first.calls()).toHaveLength(2);
+    expect(second.calls()).toHaveLength(1);
+  });
+
+  it('given a queue with 4 s of wrap-up and one agent, when two callers wait, then the second is offered only after the wrap-up', async () => {
+    await queue('support', { wrapUpSec: 4 });
+    const only = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1500 }, { support: 1 });
+    const one = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    await new Promise((r) => setTimeout(r, 500));
+    const two = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    for (const r of await Promise.all([one.done, two.done])) expect(r.code, r.output).toBe(0);
+
+    const [c1, c2] = only.calls();
+    expect(c1?.endedAt).not.toBeNull();
+    expect(c2!.invitedAt - c1!.endedAt!).toBeGreaterThanOrEqual(3_800);
+    const rows = await journal('&agentId=sam');
+    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['acd.wrapup.started', 'acd.wrapup.ended']));
+  });
+
+  it('given an agent who does not answer, when the ring timeout passes, then the agent is auto-paused (no-answer) and the next agent takes the call', async () => {
+    await queue('support', { ringTimeoutSec: 5 });
+    const silent = await agent('nora', { user: '1001', behaviour: 'noanswer' }, { support: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    const answering = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 });
+
+    const result = await sippCall({ scenario: 'caller-until-bye', service: '401' }).done;
+    expect(result.code, result.output).toBe(0);
+    expect(silent.calls()).toHaveLength(1);
+    expect(silent.calls()[0]?.end).toBe('cancelled');
+    expect(answering.calls()).toHaveLength(1);
+    const live = (await server.api('/api/v1/agents/nora')).body.live;
+    expect(live).toMatchObject({ status: 'paused', pauseReason: 'no-answer' });
+    const [callId] = await callIds();
+    const types = (await timeline(callId!)).map((e) => e.type);
+    expect(types.indexOf('acd.offer.missed')).toBeLessThan(types.lastIndexOf('acd.offered'));
+    expect(await offeredTo(callId!)).toEqual(['nora', 'sam']);
+    const paused = (await journal('&agentId=nora&type=acd.agent.paused')).at(-1);
+    expect(paused?.data).toMatchObject({ reason: 'no-answer', auto: true });
+  });
+
+  it('given only a paused agent, when a caller waits, then they hear position announcements, the routing explains why, and hanging up is an abandon', async () => {
+    await queue('support', { hold: { moh: 'default', announceEverySec: 10, announcePosition: true, announceWait: true } });
+    await agent('sam', { user: '1002', behaviour: 'answer' }, { support: 1 });
+    expect((await post('/api/v1/agents/sam/pause', { reason: 'lunch' })).status).toBe(200);
+
+    const caller = sippCall({ scenario: 'caller-hangs-up', service: '401', pauseMs: 13_000 });
+    let callId = '';
+    await waitFor(async () => Boolean((callId = (await callIds())[0] ?? '')), 10_000, 'the call');
+    let requestId = '';
+    await waitFor(async () => Boolean((requestId = ((await timeline(callId)).find((e) => e.type === 'queue.entered')?.data.requestId as string) ?? '')), 10_000, 'the caller in the queue');
+    const routing = (await server.api(`/api/v1/interactions/${requestId}/routing`)).body;
+    expect(routing.phase).toBe('waiting');
+    expect(routing.candidates).toEqual([expect.objectContaining({ agentId: 'sam', eligible: false, reason: expect.stringContaining('paused') })]);
+    expect(routing.waitingBecause).toBeTruthy();
+    const live = (await server.api('/api/v1/queues/support/live')).body;
+    expect(live.waiting).toBe(1);
+
+    const result = await caller.done;
+    expect(result.code, result.output).toBe(0);
+    await waitFor(async () => (await server.api(`/api/v1/calls/${callId}`)).body.call.status === 'ended', 5_000, 'the call to end');
+    const events = await timeline(callId);
+    const announcement = events.find((e) => e.type === 'playback.started' && (e.data.prompts as string[]).includes('queue.status'));
+    expect(announcement?.data.media).toEqual(['sound:queue-youarenext']);
+    expect(events.map((e) => e.type)).toContain('acd.abandoned');
+    expect(agents[0]!.calls()).toHaveLength(0);
+  });
+
+  it('given two callers waiting, when the server is killed and restarted, then both are back in line in their order and the first one is served first', async () => {
+    await queue('support');
+    const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 }, false);
+    const one = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 1, 10_000, 'the first caller to wait');
+    const two = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'the second caller to wait');
+    const [firstCall, secondCall] = await callIds();
+
+    await server.kill('SIGKILL');
+    await start();
+    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'both callers back in line');
+    const waiting = (await server.api('/api/v1/queues/support/live')).body.callers;
+    expect(waiting.map((c: { callId: string }) => c.callId)).toEqual([firstCall, secondCall]);
+
+    expect((await post('/api/v1/agents/sam/login')).status).toBe(200);
+    for (const r of await Promise.all([one.done, two.done])) expect(r.code, r.output).toBe(0);
+    expect(sam.calls()).toHaveLength(2);
+    const offers = await journal('&type=acd.offered');
+    expect(offers.map((o) => o.callId)).toEqual([firstCall, secondCall]);
+  });
+});

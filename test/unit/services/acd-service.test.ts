@@ -1,0 +1,215 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
+import { createSqliteAcdConfigStore } from '../../../src/adapters/sqlite/sqlite-acd-config-store.js';
+import { createSqliteAcdStateStore } from '../../../src/adapters/sqlite/sqlite-acd-state-store.js';
+import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
+import { createAcdEngine } from '../../../src/core/acd/acd-engine.js';
+import { DEFAULT_CAPACITY, DEFAULT_OFFER_WHILE_BUSY, type AgentConfig, type QueueConfig } from '../../../src/core/acd/acd-types.js';
+import type { CallStore } from '../../../src/ports/call-store.js';
+import type { AcdConfigStore, AcdStateStore } from '../../../src/ports/acd-store.js';
+import { createAcdService, type AcdService } from '../../../src/services/acd-service.js';
+import { createCallRuntime, type CallRuntime } from '../../../src/services/call-runtime.js';
+import { FakeTelephony, liveChannel } from '../support/fake-telephony.js';
+import { libraryFromYaml, yaml } from '../support/flow-fixtures.js';
+import { fakeClock, silentLogger, tempDir } from '../support/helpers.js';
+
+// The ACD shell with everything real but Asterisk: the routing engine, the call runtime running a
+// flow with a queue node, SQLite stores; the telephony is a fake whose events the test plays.
+
+const FLOW = yaml(
+  'id: q',
+  'entry: q',
+  'nodes:',
+  '  q: { type: queue, queue: support, wait: { options: { "1": pressed } }, on: { answered: bye, noAgents: none, timeout: none, full: none, error: none } }',
+  '  pressed: { type: hangup }',
+  '  none: { type: hangup }',
+  '  bye: { type: hangup }',
+);
+
+const queue = (over: Partial<QueueConfig> = {}): QueueConfig => ({
+  id: 'support',
+  name: 'Support',
+  skills: [],
+  priority: 0,
+  strategy: 'longest-idle',
+  ringTimeoutSec: 15,
+  wrapUpSec: 10,
+  maxWaitSec: null,
+  maxLength: null,
+  joinWhenEmpty: true,
+  leaveWhenEmpty: false,
+  serviceLevelSec: 20,
+  hold: { moh: 'default', announceEverySec: null, announcePosition: true, announceWait: true },
+  overflowQueue: null,
+  steps: [],
+  ronaMaxMisses: 1,
+  preferredAgentSec: 0,
+  ...over,
+});
+
+const agent = (id: string, endpoint: string): AgentConfig => ({ id, name: id, endpoints: [endpoint], skills: {}, capacity: { ...DEFAULT_CAPACITY }, offerWhileBusy: { ...DEFAULT_OFFER_WHILE_BUSY } });
+
+describe('ACD service with the call runtime, a fake telephony and SQLite', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let db: Db;
+  let calls: CallStore;
+  let configStore: AcdConfigStore;
+  let stateStore: AcdStateStore;
+  let telephony: FakeTelephony;
+  let clock: ReturnType<typeof fakeClock>;
+  let acd: AcdService;
+  let runtime: CallRuntime;
+
+  const build = async () => {
+    let rt: CallRuntime | null = null;
+    acd = createAcdService({
+      engine: createAcdEngine({ random: () => 0 }),
+      configStore,
+      stateStore,
+      telephony,
+      calls: () => rt!,
+      callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
+      now: clock.now,
+      logger: silentLogger(),
+    });
+    rt = createCallRuntime({
+      telephony,
+      store: calls,
+      flows: { library: () => libraryFromYaml([FLOW]), route: () => 'q' },
+      http: { request: () => Promise.reject(new Error('no http')) },
+      calendarOverrides: () => new Map(),
+      fallbackContext: 'fallback',
+      now: clock.now,
+      logger: silentLogger(),
+      queues: acd.voice,
+    });
+    runtime = rt;
+    await acd.start();
+  };
+
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    ({ dir, cleanup } = tempDir());
+    db = openDatabase(join(dir, 'switchboard.db'));
+    calls = createSqliteCallStore(db);
+    configStore = createSqliteAcdConfigStore(db, () => clock.now());
+    stateStore = createSqliteAcdStateStore(db);
+    clock = fakeClock();
+    telephony = new FakeTelephony();
+    telephony.onEvent((e) => {
+      runtime.handle(e);
+      acd.handleTelephony(e);
+    });
+    configStore.putQueue(queue());
+    configStore.putAgent(agent('alice', 'PJSIP/1001'));
+    configStore.putAgent(agent('bob', 'PJSIP/1002'));
+    telephony.endpoints = [
+      { endpoint: 'PJSIP/1001', registered: true },
+      { endpoint: 'PJSIP/1002', registered: true },
+    ];
+    await build();
+  });
+  afterEach(async () => {
+    acd.stop();
+    await runtime.idle();
+    vi.useRealTimers();
+    db.close();
+    cleanup();
+  });
+
+  const drain = async () => {
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await runtime.idle();
+    }
+  };
+  const enter = async (channelId: string, callerNumber = '5145550100') => {
+    telephony.emit({ type: 'channelEntered', at: clock.now(), channel: liveChannel(channelId, { dialed: '400', callerNumber }), args: ['inbound'] });
+    await drain();
+  };
+  const dials = () => telephony.callsOf('dial').map(([legId, target]) => ({ legId: legId as string, endpoint: (target as { endpoint: string }).endpoint }));
+  const callId = (channelId: string) => (db.prepare('SELECT id FROM calls WHERE channel_id = ?').get(channelId) as { id: string }).id;
+  const timeline = (channelId: string) => calls.events(callId(channelId)).map((e) => e.type);
+  const acdTypes = () => stateStore.events({ limit: 1000 }).map((e) => e.type);
+
+  it('given an available agent, when a caller enters the queue, then the agent is rung, the answer stops the music and bridges them, and the agent hanging up ends in wrap-up', async () => {
+    acd.login('alice', 'test');
+    await enter('ch-1');
+    expect(telephony.moh.get('ch-1')).toBe('default');
+    expect(dials()).toHaveLength(1);
+    const { legId, endpoint } = dials()[0]!;
+    expect(endpoint).toBe('PJSIP/1001');
+
+    telephony.emit({ type: 'legAnswered', at: clock.now(), legId });
+    await drain();
+    expect(telephony.moh.has('ch-1')).toBe(false);
+    expect(telephony.callsOf('bridge')).toEqual([[expect.stringMatching(/^acd-/), ['ch-1', legId]]]);
+    expect(acd.agent('alice')?.activity).toBe('onCall');
+
+    clock.advance(30_000);
+    telephony.emit({ type: 'legEnded', at: clock.now(), legId, cause: 16 });
+    await drain();
+    expect(acd.agent('alice')?.activity).toBe('wrapUp');
+    expect(timeline('ch-1')).toEqual(expect.arrayContaining(['queue.entered', 'acd.enqueued', 'acd.offered', 'acd.offer.answered', 'acd.ended']));
+    // The flow went on after the agent hung up: answered → bye.
+    expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain('ch-1');
+    expect(acdTypes()).toEqual(expect.arrayContaining(['acd.agent.login', 'acd.wrapup.started']));
+  });
+
+  it('given no agent is logged in, when a caller waits and hangs up, then the abandon is journaled and no agent was rung', async () => {
+    await enter('ch-1');
+    clock.advance(8_000);
+    telephony.emit({ type: 'hangupRequested', at: clock.now(), channelId: 'ch-1', cause: 16 });
+    await drain();
+    expect(dials()).toEqual([]);
+    expect(acdTypes()).toContain('acd.abandoned');
+    expect(acd.snapshot('support')?.waiting).toBe(0);
+  });
+
+  it('given a ringing agent who does not answer, when the ring timeout passes, then the agent is paused no-answer and the next agent is rung', async () => {
+    acd.login('alice', 'test');
+    clock.advance(1000);
+    acd.login('bob', 'test');
+    await enter('ch-1');
+    const [first] = dials();
+    expect(first?.endpoint).toBe('PJSIP/1001');
+    clock.advance(15_000);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await drain();
+    expect(acd.agent('alice')).toMatchObject({ status: 'paused', pauseReason: 'no-answer' });
+    expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain(first?.legId);
+    expect(dials().map((d) => d.endpoint)).toEqual(['PJSIP/1001', 'PJSIP/1002']);
+  });
+
+  it('given a waiting caller, when they press the option key, then they leave the queue through option:1 and no abandon is counted', async () => {
+    await enter('ch-1');
+    telephony.emit({ type: 'dtmf', at: clock.now(), channelId: 'ch-1', digit: '1' });
+    await drain();
+    expect(timeline('ch-1')).toContain('acd.left');
+    expect(acdTypes()).not.toContain('acd.abandoned');
+    expect(telephony.moh.has('ch-1')).toBe(false);
+  });
+
+  it('given an unregistered agent, when a caller arrives, then the agent is not rung until the phone registers', async () => {
+    telephony.endpoints = [{ endpoint: 'PJSIP/1001', registered: false }];
+    await acd.resync();
+    acd.login('alice', 'test');
+    await enter('ch-1');
+    expect(dials()).toEqual([]);
+    expect(acd.explain(callsInQueue()[0]!)?.candidates.find((c) => c.agentId === 'alice')?.reason).toMatch(/regist/);
+    telephony.setRegistered('PJSIP/1001', true, clock.now());
+    await drain();
+    expect(dials().map((d) => d.endpoint)).toEqual(['PJSIP/1001']);
+  });
+
+  it('given an unknown queue in the flow, when entered, then the node takes its error route', async () => {
+    configStore.deleteQueue('support');
+    acd.reloadConfig();
+    await enter('ch-1');
+    expect(timeline('ch-1')).toContain('node.error');
+  });
+
+  const callsInQueue = () => acd.snapshot('support')?.callers.map((c) => c.interactionId) ?? [];
+});
