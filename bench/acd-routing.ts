@@ -115,7 +115,10 @@ function run(agentCount: number, queueCount: number) {
   return { enqueue: stats(enqueueTimes), free: stats(freeTimes), waiting };
 }
 
+const loadAtStart = os.loadavg()[0]!.toFixed(1);
 const fmt = (us: number) => (us < 10 ? us.toFixed(1) : us.toFixed(0));
+// One discarded round so that the first measured size does not pay for JIT compilation.
+run(1_000, 100);
 const rows: string[] = [];
 for (const agentCount of [1_000, 10_000, 100_000]) {
   for (const queueCount of [100, 1_000]) {
@@ -132,13 +135,16 @@ const table = [
   ...rows,
 ].join('\n');
 const section = `## ACD routing engine (${new Date().toISOString().slice(0, 10)})
-Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. Command: \`npx tsx bench/acd-routing.ts\`.
+Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${loadAtStart} at start
+(shared machine: max, and p99 to a lesser extent, include GC pauses and other processes).
+Command: \`npx tsx bench/acd-routing.ts\`.
 
-Time of one \`engine.handle()\` in µs (${SAMPLES.toLocaleString('en')} samples after ${WARMUP} warm-up, single process, effects built but not
-executed). Each queue requires its own skill and each agent holds three queue skills (proficiency
-1-5), longest-idle. *enqueue*: a caller arrives while eligible agents are free (decision + offer).
-*agent free*: every agent busy, about ${WAITING_PER_QUEUE} callers waiting per queue; an agent ends wrap-up and takes
-the first caller in global order it can serve.
+Time of one \`engine.handle()\` in µs: ${SAMPLES.toLocaleString('en')} samples per size after ${WARMUP} warm-up ones and a
+discarded warm-up round, one process, effects built but not executed. Each queue requires its own
+skill; each agent holds three queue skills (proficiency 1-5); longest-idle.
+- *enqueue*: a caller arrives while eligible agents are free (decision and offer).
+- *agent free*: every agent busy, about ${WAITING_PER_QUEUE} callers waiting per queue; an agent ends wrap-up and
+  takes the first caller in global order it can serve.
 
 ${table}
 

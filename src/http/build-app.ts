@@ -9,6 +9,7 @@ import type { CalendarOverrideService } from '../services/calendar-override-serv
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { acdRoutes } from './routes/acd/index.js';
+import { transferRoutes } from './routes/acd/transfer.js';
 import type { AcdDeps } from './routes/acd/deps.js';
 import { agentRoutes } from './routes/agents/index.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(queueRoutes(deps.acd), { prefix: '/api/v1' });
     await app.register(pauseReasonRoutes(deps.acd.config, deps.acd.control), { prefix: '/api/v1' });
     await app.register(acdRoutes(deps.acd), { prefix: '/api/v1' });
+    await app.register(transferRoutes(deps.acd.control), { prefix: '/api/v1' });
   }
   return app;
 }

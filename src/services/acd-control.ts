@@ -31,4 +31,6 @@ export interface AcdControl {
   subscribe(listener: (event: AcdLiveEvent) => void): () => void;
   /** The admin changed agents, queues or pause reasons in the store: apply them now. */
   reloadConfig(): void;
+  /** Blind transfer of a connected caller to another queue (keeps their first arrival) or to a phone number. */
+  transfer(interactionId: string, target: { queue: string } | { number: string }, by: string): { interactionId: string };
 }

@@ -61,14 +61,47 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
 
   const timers = createAcdTimers(now, (timerId) => handle({ type: 'timer', at: now(), timerId }));
 
+  const enqueue = (interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, preferredAgentId: string | null = null) => {
+    stateStore.saveInteraction({ id: interactionId, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills });
+    handle({
+      type: 'enqueue',
+      at: now(),
+      request: {
+        id: interactionId,
+        channel: 'voice',
+        queueId,
+        callId: request.callId,
+        skills: request.skills,
+        priority: request.priority,
+        maxWaitSec: request.maxWaitMs === null ? null : Math.round(request.maxWaitMs / 1000),
+        preferredAgentId,
+        callerNumber: request.callerNumber,
+        callerName: request.callerName,
+        enqueuedAt,
+      },
+    });
+  };
+
+  const record = (type: string, callId: string, interactionId: string, data: Record<string, unknown>) => {
+    const at = now();
+    try {
+      stateStore.appendEvent({ at, type, interactionId, agentId: (data.fromAgent as string | undefined) ?? null, queueId: null, callId, data });
+      deps.callJournal(callId, at, type, { ...data, interactionId });
+    } catch (err) {
+      log.error({ err, type }, 'acd: journal write failed');
+    }
+    emit({ type: 'journal', at, event: type, interactionId, data });
+  };
+
   const voice = createVoiceLegs({
     telephony: deps.telephony,
     calls: deps.calls,
     now,
     log,
     handle: (event) => handle(event),
-    interaction: (id) => engine.interaction(id),
+    enqueue: (interactionId, request, queueId, enqueuedAt) => enqueue(interactionId, request, queueId, enqueuedAt),
     forget: (id) => stateStore.removeInteraction(id),
+    record,
   });
 
   function handle(event: AcdEvent, extra?: Record<string, unknown>): void {
@@ -136,7 +169,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         timers.cancel(effect.timerId);
         return;
       case 'offer':
-        if (effect.channel === 'voice') voice.offer(effect, engine.agent(effect.agentId));
+        if (effect.channel === 'voice') voice.offer(effect);
         return;
       case 'cancelOffer':
         voice.cancelOffer(effect.offerId);
@@ -177,7 +210,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
   const context: QueueContext = {
     hold: (queueId) => queues.get(queueId)?.hold ?? null,
     status: (requestId) => {
-      const interaction = engine.interaction(requestId);
+      const interaction = engine.interaction(voice.interactionOf(requestId) ?? requestId);
       return interaction ? { position: interaction.position, ewtSec: interaction.ewtSec } : null;
     },
   };
@@ -196,25 +229,8 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       reenqueued.add(request.requestId);
       const enqueuedAt = before?.enqueuedAt ?? now();
       const preferredAgentId = queue.preferredAgentSec > 0 && request.callerNumber ? stateStore.lastAgentFor(request.callerNumber, now() - PREFERRED_MEMORY_MS) : null;
-      stateStore.saveInteraction({ id: request.requestId, channel: 'voice', queueId: request.queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills });
-      voice.track(request);
-      handle({
-        type: 'enqueue',
-        at: now(),
-        request: {
-          id: request.requestId,
-          channel: 'voice',
-          queueId: request.queueId,
-          callId: request.callId,
-          skills: request.skills,
-          priority: request.priority,
-          maxWaitSec: request.maxWaitMs === null ? null : Math.round(request.maxWaitMs / 1000),
-          preferredAgentId,
-          callerNumber: request.callerNumber,
-          callerName: request.callerName,
-          ...(before ? { enqueuedAt } : {}),
-        },
-      });
+      voice.track(request, enqueuedAt);
+      enqueue(request.requestId, request, request.queueId, enqueuedAt, preferredAgentId);
     },
     leave(requestId, reason) {
       stateStore.removeInteraction(requestId);
@@ -295,5 +311,9 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       return () => listeners.delete(listener);
     },
     reloadConfig: () => loadConfig(),
+    transfer(interactionId, target, by) {
+      if ('queue' in target && !queues.has(target.queue)) throw new AcdError('queue_not_found', `queue '${target.queue}' does not exist`);
+      return { interactionId: voice.transfer(interactionId, target, by) };
+    },
   };
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AcdEffect, AcdEvent, AgentView, InteractionView, MissReason } from '../core/acd/acd-types.js';
+import type { AcdEffect, AcdEvent, MissReason } from '../core/acd/acd-types.js';
 import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
+import { AcdError } from './acd-control.js';
 import type { QueueDelivery, VoiceEnqueue } from './call-runtime.js';
+
+export type TransferTarget = { queue: string } | { number: string };
 
 export interface VoiceLegsDeps {
   telephony: Telephony;
@@ -10,24 +13,35 @@ export interface VoiceLegsDeps {
   now: () => number;
   log: Logger;
   handle(event: AcdEvent): void;
-  interaction(id: string): InteractionView | undefined;
+  /** Put the caller (back) in a queue as this interaction; arrival keeps the caller's first one. */
+  enqueue(interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number): void;
   /** The caller no longer waits: drop the row that would put them back in line after a restart. */
   forget(interactionId: string): void;
+  /** A journal row of the shell's own (transfers) for the ACD journal and the call's timeline. */
+  record(type: string, callId: string, interactionId: string, data: Record<string, unknown>): void;
 }
 
 interface Caller {
+  /** The queue node's request: one per node visit, kept across transfers. */
   request: VoiceEnqueue;
+  /** The engine's interaction now (a transfer starts a new one). */
+  interactionId: string;
+  queueId: string;
+  enqueuedAt: number;
+  segment: number;
   agentId: string | null;
-  agentLeg: string | null;
+  /** The leg the caller talks to: the agent's, or an external number's after a transfer. */
+  talkLeg: string | null;
   bridgeId: string | null;
   connectedAt: number | null;
+  /** A blind transfer to a number: that leg, while it rings or talks. */
+  external: { legId: string; number: string } | null;
 }
 
 interface Leg {
   legId: string;
   offerId: string;
   interactionId: string;
-  agentId: string;
   dialing: Promise<void>;
   cancelled: boolean;
 }
@@ -41,21 +55,26 @@ export function missReason(cause: number): MissReason {
   return 'unavailable';
 }
 
+const NUMBER = /^\+?[0-9*#]{2,20}$/;
 const callerId = (r: VoiceEnqueue) => (r.callerName ? `"${r.callerName.replace(/"/g, '')}" <${r.callerNumber}>` : r.callerNumber);
+const newLegId = () => `leg-acd-${randomUUID().slice(0, 13)}`;
 
 // The voice side of the ACD: agent legs (originate, ring, answer, hang up), the bridge between
-// caller and agent, and what the caller's queue node is told. The engine decides; this acts.
+// caller and agent, blind transfers, and what the caller's queue node is told. The engine
+// decides who; this does it.
 export function createVoiceLegs(deps: VoiceLegsDeps) {
   const { telephony, now, log } = deps;
   const callers = new Map<string, Caller>();
+  const byRequest = new Map<string, Caller>();
   const legs = new Map<string, Leg>();
   const offerLegs = new Map<string, string>();
+  const externalLegs = new Map<string, Caller>();
 
   const quietly = (what: string, op: Promise<unknown>) =>
     op.catch((err: unknown) => {
       if ((err as { code?: string }).code !== 'channel_gone') log.warn({ err }, `acd: ${what} failed`);
     });
-  const hangupLeg = (legId: string) => quietly('agent leg hangup', telephony.hangup(legId, 'normal'));
+  const hangupLeg = (legId: string) => quietly('leg hangup', telephony.hangup(legId, 'normal'));
   const destroyBridge = (bridgeId: string | null) => (bridgeId ? quietly('bridge destroy', telephony.destroyBridge(bridgeId)) : Promise.resolve());
   const deliver = (requestId: string, delivery: QueueDelivery) =>
     deps
@@ -66,29 +85,93 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
         return false;
       });
 
-  function endConversation(caller: Caller, by: 'caller' | 'agent' | 'system') {
-    callers.delete(caller.request.requestId);
-    deps.handle({ type: 'ended', at: now(), interactionId: caller.request.requestId, by });
+  const drop = (caller: Caller) => {
+    callers.delete(caller.interactionId);
+    byRequest.delete(caller.request.requestId);
+    if (caller.external) externalLegs.delete(caller.external.legId);
+  };
+
+  /** The caller and whoever they talked to are apart now; the engine hears it for an agent. */
+  function separate(caller: Caller, by: 'caller' | 'agent' | 'system') {
+    if (caller.agentId) deps.handle({ type: 'ended', at: now(), interactionId: caller.interactionId, by });
     void destroyBridge(caller.bridgeId);
+    const leg = caller.talkLeg;
+    caller.agentId = null;
+    caller.talkLeg = null;
+    caller.bridgeId = null;
+    caller.connectedAt = null;
+    return leg;
+  }
+
+  async function bridge(caller: Caller, legId: string, who: string) {
+    caller.talkLeg = legId;
+    caller.connectedAt = now();
+    caller.bridgeId = `acd-${legId.slice('leg-acd-'.length)}`;
+    const { requestId, channelId } = caller.request;
+    // The queue node stops music and announcements first: the caller never hears both.
+    const alive = await deliver(requestId, { type: 'queueConnect', agentId: who });
+    if (!alive || byRequest.get(requestId) !== caller) return; // the caller left; leave() tears down
+    try {
+      await telephony.bridge(caller.bridgeId, [channelId, legId]);
+    } catch (err) {
+      log.error({ err, requestId }, 'acd: could not bridge the caller');
+      separate(caller, 'system');
+      drop(caller);
+      void hangupLeg(legId);
+      await deliver(requestId, { type: 'queueResult', outcome: 'error', data: { reason: 'bridge failed' } });
+    }
+  }
+
+  function requeue(caller: Caller, queueId: string) {
+    caller.segment += 1;
+    callers.delete(caller.interactionId);
+    caller.interactionId = `${caller.request.requestId}.t${caller.segment}`;
+    caller.queueId = queueId;
+    callers.set(caller.interactionId, caller);
+    deps.enqueue(caller.interactionId, caller.request, queueId, caller.enqueuedAt);
+  }
+
+  function dialExternal(caller: Caller, number: string) {
+    const legId = newLegId();
+    caller.external = { legId, number };
+    externalLegs.set(legId, caller);
+    telephony.dial(legId, { endpoint: `PJSIP/${number}@trunk`, callerId: callerId(caller.request), timeoutSec: 30 }).catch((err: unknown) => {
+      log.warn({ err, number }, 'acd: transfer dial failed');
+      externalFailed(caller, legId, 'dial failed');
+    });
+  }
+
+  function externalFailed(caller: Caller, legId: string, reason: string) {
+    if (caller.external?.legId !== legId) return;
+    const { number } = caller.external;
+    externalLegs.delete(legId);
+    caller.external = null;
+    deps.record('acd.transfer.failed', caller.request.callId, caller.interactionId, { to: { number }, reason });
+    // Nobody took the call: back to the queue the caller came from, at their old place.
+    requeue(caller, caller.queueId);
   }
 
   return {
-    track(request: VoiceEnqueue) {
-      callers.set(request.requestId, { request, agentId: null, agentLeg: null, bridgeId: null, connectedAt: null });
+    track(request: VoiceEnqueue, enqueuedAt: number) {
+      const caller: Caller = { request, interactionId: request.requestId, queueId: request.queueId, enqueuedAt, segment: 0, agentId: null, talkLeg: null, bridgeId: null, connectedAt: null, external: null };
+      callers.set(request.requestId, caller);
+      byRequest.set(request.requestId, caller);
     },
 
-    offer(effect: AcdEffect & { type: 'offer' }, agent: AgentView | undefined) {
+    /** The engine's interaction for a queue node's request (they differ after a transfer). */
+    interactionOf: (requestId: string) => byRequest.get(requestId)?.interactionId,
+
+    offer(effect: AcdEffect & { type: 'offer' }) {
       const caller = callers.get(effect.interactionId);
       const endpoint = effect.endpoints[0];
       if (!caller || !endpoint) {
         deps.handle({ type: 'offerFailed', at: now(), offerId: effect.offerId, reason: 'failed' });
         return;
       }
-      const legId = `leg-acd-${randomUUID().slice(0, 13)}`;
-      const leg: Leg = { legId, offerId: effect.offerId, interactionId: effect.interactionId, agentId: effect.agentId, dialing: Promise.resolve(), cancelled: false };
+      const legId = newLegId();
+      const leg: Leg = { legId, offerId: effect.offerId, interactionId: effect.interactionId, dialing: Promise.resolve(), cancelled: false };
       legs.set(legId, leg);
       offerLegs.set(effect.offerId, legId);
-      log.debug({ legId, agentId: agent?.id, endpoint, interactionId: effect.interactionId }, 'acd: ringing agent');
       // A little longer than the engine's ring timeout: the engine's timer decides the miss, the
       // dial timeout only guarantees the leg cannot ring forever if we die.
       leg.dialing = telephony.dial(legId, { endpoint, callerId: callerId(caller.request), timeoutSec: effect.timeoutSec + 5 }).then(
@@ -120,52 +203,68 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       if (!legId || !caller) {
         log.warn({ offerId: effect.offerId }, 'acd: connect for a leg or caller that is gone');
         if (legId) void hangupLeg(legId);
-        if (caller) endConversation(caller, 'system');
+        if (caller) {
+          caller.agentId = effect.agentId;
+          separate(caller, 'system');
+        }
         return;
       }
-      caller.agentLeg = legId;
       caller.agentId = effect.agentId;
-      caller.connectedAt = now();
-      caller.bridgeId = `acd-${legId.slice('leg-acd-'.length)}`;
       deps.forget(effect.interactionId);
-      const { requestId, channelId } = caller.request;
-      void (async () => {
-        // The queue node stops music and announcements first: the caller never hears both.
-        const alive = await deliver(requestId, { type: 'queueConnect', agentId: effect.agentId });
-        if (!alive || !callers.has(requestId)) return; // the caller left; leave() tears down
-        try {
-          await telephony.bridge(caller.bridgeId!, [channelId, legId]);
-        } catch (err) {
-          log.error({ err, requestId }, 'acd: could not bridge caller and agent');
-          endConversation(caller, 'system');
-          void hangupLeg(legId);
-          await deliver(requestId, { type: 'queueResult', outcome: 'error', data: { reason: 'bridge failed' } });
-        }
-      })();
+      void bridge(caller, legId, effect.agentId);
     },
 
     result(interactionId: string, outcome: 'timeout' | 'full' | 'noAgents', data: Record<string, unknown>) {
       const caller = callers.get(interactionId);
-      callers.delete(interactionId);
-      if (caller) void deliver(interactionId, { type: 'queueResult', outcome, data });
+      if (!caller) return;
+      drop(caller);
+      void deliver(caller.request.requestId, { type: 'queueResult', outcome, data });
     },
 
     leave(requestId: string, reason: 'abandoned' | 'option') {
-      const caller = callers.get(requestId);
+      const caller = byRequest.get(requestId);
       if (!caller) return;
-      if (caller.agentLeg) {
-        endConversation(caller, 'caller');
-        void hangupLeg(caller.agentLeg);
+      drop(caller);
+      if (caller.external) void hangupLeg(caller.external.legId);
+      if (caller.talkLeg) {
+        const leg = separate(caller, 'caller');
+        if (leg) void hangupLeg(leg);
         return;
       }
-      callers.delete(requestId);
-      deps.handle({ type: 'leave', at: now(), interactionId: requestId, reason });
+      if (!caller.external) deps.handle({ type: 'leave', at: now(), interactionId: caller.interactionId, reason });
+    },
+
+    /** A blind transfer by the agent (API or the phone's transfer key): the agent is free, the caller goes on. */
+    transfer(interactionId: string, target: TransferTarget, by: string) {
+      const caller = callers.get(interactionId);
+      if (!caller || !caller.agentId || !caller.talkLeg) throw new AcdError('invalid_state', `interaction '${interactionId}' is not connected to an agent`);
+      if ('number' in target && !NUMBER.test(target.number)) throw new AcdError('invalid_state', `'${target.number}' is not a phone number`);
+      const fromAgent = caller.agentId;
+      deps.record('acd.transferred', caller.request.callId, interactionId, { mode: 'blind', fromAgent, to: target, by });
+      const leg = separate(caller, 'agent');
+      if (leg) void hangupLeg(leg);
+      void deliver(caller.request.requestId, { type: 'queueRequeued', queue: 'queue' in target ? target.queue : caller.queueId });
+      if ('queue' in target) requeue(caller, target.queue);
+      else dialExternal(caller, target.number);
+      return caller.interactionId;
     },
 
     legEvent(event: TelephonyEvent & { type: 'legRinging' | 'legAnswered' | 'legEnded' }) {
+      const external = externalLegs.get(event.legId);
+      if (external) {
+        if (event.type === 'legAnswered') void bridge(external, event.legId, 'external');
+        if (event.type !== 'legEnded') return;
+        if (external.talkLeg === event.legId) {
+          // The transferred-to party hung up: that conversation is over, the flow goes on.
+          const talkMs = external.connectedAt === null ? 0 : now() - external.connectedAt;
+          separate(external, 'agent');
+          drop(external);
+          void deliver(external.request.requestId, { type: 'queueResult', outcome: 'answered', data: { transferredTo: external.external?.number, talkMs } });
+        } else externalFailed(external, event.legId, `cause ${event.cause}`);
+        return;
+      }
       const leg = legs.get(event.legId);
-      if (!leg) return;
-      if (event.type === 'legRinging') return;
+      if (!leg || event.type === 'legRinging') return;
       if (event.type === 'legAnswered') {
         if (leg.cancelled) void hangupLeg(leg.legId);
         else deps.handle({ type: 'offerAnswered', at: event.at, offerId: leg.offerId });
@@ -174,11 +273,13 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       legs.delete(leg.legId);
       offerLegs.delete(leg.offerId);
       const caller = callers.get(leg.interactionId);
-      if (caller && caller.agentLeg === leg.legId) {
+      if (caller && caller.talkLeg === leg.legId) {
         // The agent hung up: the conversation is over and the caller goes on in the flow.
+        const agentId = caller.agentId;
         const talkMs = caller.connectedAt === null ? 0 : now() - caller.connectedAt;
-        endConversation(caller, 'agent');
-        void deliver(caller.request.requestId, { type: 'queueResult', outcome: 'answered', data: { agentId: caller.agentId, talkMs } });
+        separate(caller, 'agent');
+        drop(caller);
+        void deliver(caller.request.requestId, { type: 'queueResult', outcome: 'answered', data: { agentId, talkMs } });
         return;
       }
       if (!leg.cancelled) deps.handle({ type: 'offerFailed', at: event.at, offerId: leg.offerId, reason: missReason(event.cause) });

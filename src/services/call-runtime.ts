@@ -43,7 +43,10 @@ export interface VoiceQueue {
   context: QueueContext;
 }
 
-export type QueueDelivery = { type: 'queueConnect'; agentId: string } | { type: 'queueResult'; outcome: QueueOutcome; data?: Record<string, unknown> };
+export type QueueDelivery =
+  | { type: 'queueConnect'; agentId: string }
+  | { type: 'queueRequeued'; queue: string }
+  | { type: 'queueResult'; outcome: QueueOutcome; data?: Record<string, unknown> };
 
 interface Session {
   callId: string;
@@ -412,7 +415,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         session.mailbox.post(async () => {
           try {
             if (sessions.get(session.channelId) !== session) return;
-            await dispatch(session, delivery.type === 'queueConnect' ? { type: 'queueConnect', at: now(), requestId, agentId: delivery.agentId } : { type: 'queueResult', at: now(), requestId, outcome: delivery.outcome, ...(delivery.data ? { data: delivery.data } : {}) });
+            await dispatch(session, { ...delivery, at: now(), requestId });
           } finally {
             resolve(sessions.get(session.channelId) === session);
           }

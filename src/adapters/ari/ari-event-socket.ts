@@ -78,11 +78,13 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
   // ChannelDestroyed per leg). So a companion app takes the subscription, with an event filter
   // that lets only EndpointStateChange through. The filter goes first: without it the
   // subscription would duplicate channel events. Both last until Asterisk restarts (they survive
-  // a websocket reconnect); setting them again is idempotent.
+  // a websocket reconnect). Subscriptions are counted (each POST needs its own DELETE), so an
+  // existing one is not added to.
   const setUpEndpointEvents = async (): Promise<boolean> => {
     try {
       await request('applications.filter', { applicationName: companion }, { body: { allowed: [{ type: 'EndpointStateChange' }] } });
-      await request('applications.subscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' });
+      const current = await request('applications.get', { applicationName: companion });
+      if (!current?.endpoint_ids.includes('PJSIP')) await request('applications.subscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' });
       return true;
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'ari: endpoint state subscription failed; retrying');
@@ -198,8 +200,10 @@ export function startAriEventSocket(options: AriEventSocketOptions, handlers: Ar
       clearTimers();
       // An app that is gone but still subscribed stays in Asterisk and logs "Inactive Stasis app
       // … missed message" for every endpoint event; without subscriptions it is dropped.
-      if (watchEndpoints && isOpen) {
-        await request('applications.unsubscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' }).catch(() => undefined);
+      // Counted subscriptions: a crashed predecessor may have left several.
+      for (let i = 0; watchEndpoints && isOpen && i < 10; i++) {
+        const app = await request('applications.unsubscribe', { applicationName: companion, eventSource: 'endpoint:PJSIP' }).catch(() => undefined);
+        if (!app?.endpoint_ids.includes('PJSIP')) break;
       }
       return new Promise<void>((resolve) => {
         const ws = socket;

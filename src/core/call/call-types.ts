@@ -46,6 +46,8 @@ export type CallEvent =
   | { type: 'queueResult'; at: number; requestId: string; outcome: QueueOutcome; data?: Record<string, unknown> }
   /** An agent answered: the wait treatment must stop before caller and agent are bridged. */
   | { type: 'queueConnect'; at: number; requestId: string; agentId: string }
+  /** The agent transferred the caller on (another queue, or a number that is ringing): waiting starts again. */
+  | { type: 'queueRequeued'; at: number; requestId: string; queue: string }
   | { type: 'effectDone'; at: number; effectId: string }
   | { type: 'hangupRequested'; at: number; cause: number | null }
   | { type: 'left'; at: number }

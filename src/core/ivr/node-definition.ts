@@ -17,6 +17,7 @@ export type NodeEvent = Extract<
       | 'legEnded'
       | 'queueResult'
       | 'queueConnect'
+      | 'queueRequeued'
       | 'effectDone'
       | 'effectFailed';
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAriEventSocket, type AriEventSocketOptions } from '../../../src/adapters/ari/ari-event-socket.js';
 import type { AriEvent } from '../../../src/adapters/ari/ari-types.generated.js';
-import { startFakeAri, waitFor, type FakeAriServer } from '../support/fake-ari-server.js';
+import { json, startFakeAri, waitFor, type FakeAriServer } from '../support/fake-ari-server.js';
 import { silentLogger } from '../support/helpers.js';
 
 const stasisEnd = (id: string) =>
@@ -210,10 +210,25 @@ describe('ARI event socket against a fake ARI on loopback', () => {
       await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
       expect(sent(server)).toEqual([
         'PUT /ari/applications/switchboard-endpoints/eventFilter?',
+        'GET /ari/applications/switchboard-endpoints?',
         'POST /ari/applications/switchboard-endpoints/subscription?eventSource=endpoint%3APJSIP',
       ]);
       expect(JSON.parse(server.requests[0]!.body)).toEqual({ allowed: [{ type: 'EndpointStateChange' }] });
-      expect(requestsAtConnect).toBe(2);
+      expect(requestsAtConnect).toBe(3);
+    });
+
+    it('given the companion is still subscribed (Asterisk kept it across the reconnect), when the socket opens, then it does not subscribe again (subscriptions are counted)', async () => {
+      ari = await startFakeAri({
+        handler: (req, res) => {
+          if (req.method === 'GET') return json(res, 200, { name: 'switchboard-endpoints', endpoint_ids: ['PJSIP'], channel_ids: [], bridge_ids: [], device_names: [], events_allowed: [], events_disallowed: [] });
+          res.writeHead(204).end();
+        },
+      });
+      const server = ari;
+      const rec = start(server);
+      await server.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected');
+      expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'GET']);
     });
 
     it('given a reconnect, when the socket opens again, then the filter and subscription are set again (Asterisk may have restarted)', async () => {
@@ -224,7 +239,7 @@ describe('ARI event socket against a fake ARI on loopback', () => {
       first.close(1001, 'restart');
       await ari.nextSocket();
       await waitFor(() => rec.connected.length === 2, 2_000, 'reconnect');
-      expect(ari.requests.map((r) => r.method)).toEqual(['PUT', 'POST', 'PUT', 'POST']);
+      expect(ari.requests.map((r) => r.method)).toEqual(['PUT', 'GET', 'POST', 'PUT', 'GET', 'POST']);
     });
 
     it('given events of both apps, when they arrive, then the companion only contributes EndpointStateChange', async () => {
@@ -255,10 +270,10 @@ describe('ARI event socket against a fake ARI on loopback', () => {
       const rec = start(server, { endpointRetryMs: 20 });
       await server.nextSocket();
       await waitFor(() => rec.connected.length === 1, 2_000, 'onConnected despite the failure');
-      await waitFor(() => server.requests.length === 3, 2_000, 'the retry');
-      expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'POST']);
+      await waitFor(() => server.requests.length === 4, 2_000, 'the retry');
+      expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'GET', 'POST']);
       await new Promise((r) => setTimeout(r, 100));
-      expect(server.requests).toHaveLength(3); // no retry once it worked
+      expect(server.requests).toHaveLength(4); // no retry once it worked
       expect(rec.connected).toHaveLength(1);
     });
 
@@ -270,6 +285,25 @@ describe('ARI event socket against a fake ARI on loopback', () => {
       await waitFor(() => rec.connected.length === 1, 2_000, 'connect');
       await socket?.close();
       expect(sent(server).at(-1)).toBe('DELETE /ari/applications/switchboard-endpoints/subscription?eventSource=endpoint%3APJSIP');
+    });
+
+    it('given a predecessor left several subscriptions, when closed, then it unsubscribes until none is left', async () => {
+      let left = 3;
+      ari = await startFakeAri({
+        handler: (req, res) => {
+          if (req.method === 'DELETE') left--;
+          if (req.method === 'DELETE' || req.method === 'GET') {
+            return json(res, 200, { name: 'switchboard-endpoints', endpoint_ids: left > 0 ? ['PJSIP'] : [], channel_ids: [], bridge_ids: [], device_names: [], events_allowed: [], events_disallowed: [] });
+          }
+          res.writeHead(204).end();
+        },
+      });
+      const server = ari;
+      const rec = start(server);
+      await server.nextSocket();
+      await waitFor(() => rec.connected.length === 1, 2_000, 'connect');
+      await socket?.close();
+      expect(server.requests.filter((r) => r.method === 'DELETE')).toHaveLength(3);
     });
 
     it('given watchEndpoints false, when the socket connects, then it registers only the app and sends no request', async () => {

@@ -211,5 +211,55 @@ describe('ACD service with the call runtime, a fake telephony and SQLite', () =>
     expect(timeline('ch-1')).toContain('node.error');
   });
 
+  const connected = async (channelId: string) => {
+    await enter(channelId);
+    const { legId } = dials().at(-1)!;
+    telephony.emit({ type: 'legAnswered', at: clock.now(), legId });
+    await drain();
+    return { legId, interactionId: acd.agent('alice')!.interactions[0]! };
+  };
+
+  it('given a caller talking to an agent, when the agent transfers them to another queue, then the agent is freed to wrap-up, the caller waits there with music and the next agent is rung', async () => {
+    configStore.putQueue(queue({ id: 'billing', name: 'Billing' }));
+    acd.reloadConfig();
+    acd.login('alice', 'test');
+    const { legId, interactionId } = await connected('ch-1');
+    clock.advance(20_000);
+    const { interactionId: next } = acd.transfer(interactionId, { queue: 'billing' }, 'alice desk');
+    await drain();
+    expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain(legId);
+    expect(acd.agent('alice')?.activity).toBe('wrapUp');
+    expect(telephony.moh.get('ch-1')).toBe('default');
+    expect(acd.snapshot('billing')?.callers.map((c) => c.interactionId)).toEqual([next]);
+    acd.login('bob', 'test');
+    await drain();
+    expect(dials().at(-1)?.endpoint).toBe('PJSIP/1002');
+    expect(timeline('ch-1')).toEqual(expect.arrayContaining(['acd.transferred', 'acd.ended']));
+    // The first agent's talk time ends at the transfer: transfers are segments, not one long call.
+    expect(acd.agent('alice')?.talkMs).toBe(20_000);
+  });
+
+  it('given a caller talking to an agent, when transferred to a number that answers and later hangs up, then the caller is bridged to it and then goes on in the flow', async () => {
+    acd.login('alice', 'test');
+    await connected('ch-1');
+    const { interactionId } = { interactionId: acd.agent('alice')!.interactions[0]! };
+    acd.transfer(interactionId, { number: '+15145550199' }, 'alice desk');
+    await drain();
+    const external = dials().at(-1)!;
+    expect(external.endpoint).toBe('PJSIP/+15145550199@trunk');
+    telephony.emit({ type: 'legAnswered', at: clock.now(), legId: external.legId });
+    await drain();
+    expect(telephony.callsOf('bridge').at(-1)?.[1]).toEqual(['ch-1', external.legId]);
+    telephony.emit({ type: 'legEnded', at: clock.now(), legId: external.legId, cause: 16 });
+    await drain();
+    expect(calls.get(callId('ch-1'))?.status).toBe('active');
+    expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain('ch-1');
+  });
+
+  it('given a waiting caller, when a transfer is asked for them, then it is refused: nobody talks to them', async () => {
+    await enter('ch-1');
+    expect(() => acd.transfer(callsInQueue()[0]!, { queue: 'support' }, 'x')).toThrow(/not connected/);
+  });
+
   const callsInQueue = () => acd.snapshot('support')?.callers.map((c) => c.interactionId) ?? [];
 });

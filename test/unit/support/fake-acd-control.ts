@@ -47,6 +47,13 @@ export class FakeAcdControl implements AcdControl {
     return view;
   }
 
+  transfer(interactionId: string, target: { queue: string } | { number: string }, by: string): { interactionId: string } {
+    const holder = [...this.views.values()].find((v) => v.interactions.includes(interactionId));
+    if (!holder) throw new AcdError('invalid_state', `interaction '${interactionId}' is not connected to an agent`);
+    this.actions.push({ action: 'transfer', agentId: holder.id, by, arg: JSON.stringify(target) });
+    return { interactionId: `${interactionId}.t1` };
+  }
+
   login(agentId: string, by: string): AgentView {
     return this.change('login', agentId, by, { status: 'available', pauseReason: null, statusSince: this.now() });
   }

@@ -97,6 +97,11 @@ export const queueNode: NodeDefinition<QueueNode> = {
         effects.push({ type: 'stopMoh' });
         return { effects, local: { ...local, timer: null, playback: null, connected: true }, setQueue: { queue: node.queue, agentId: event.agentId } };
       }
+      case 'queueRequeued': {
+        if (event.requestId !== local.requestId || !local.connected) return {};
+        const next = rearm(local, ctx);
+        return { effects: [{ type: 'startMoh', mohClass: local.moh }, ...next.effects], local: { ...local, connected: false, timer: next.timer }, setQueue: { queue: event.queue, agentId: null } };
+      }
       case 'timer': {
         if (event.timerId !== local.timer || local.connected) return {};
         let play: ReturnType<typeof announcement>;
