@@ -170,6 +170,29 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     expect(agents[0]!.calls()).toHaveLength(0);
   });
 
+  it('given a caller talking to a support agent, when the agent blind-transfers them to billing over the API, then the billing agent takes the call and the call log has both segments', async () => {
+    await queue('support');
+    await queue('billing');
+    const ann = await agent('ann', { user: '1001', behaviour: 'answer' }, { support: 1 });
+    const bill = await agent('bill', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { billing: 1 });
+    const caller = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    await ann.waitForCalls(1);
+    let interactionId = '';
+    await waitFor(async () => Boolean((interactionId = (await server.api('/api/v1/agents/ann')).body.live?.interactions?.[0] ?? '') && (await server.api('/api/v1/agents/ann')).body.live.activity === 'onCall'), 10_000, 'ann on the call');
+    const res = await post(`/api/v1/interactions/${interactionId}/transfer`, { queue: 'billing' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+
+    const result = await caller.done;
+    expect(result.code, result.output).toBe(0);
+    expect(ann.calls()[0]?.end).toBe('asterisk');
+    expect(bill.calls()).toHaveLength(1);
+    const [callId] = await callIds();
+    const events = await timeline(callId!);
+    expect(await offeredTo(callId!)).toEqual(['ann', 'bill']);
+    expect(events.find((e) => e.type === 'acd.transferred')?.data).toMatchObject({ mode: 'blind', fromAgent: 'ann', to: { queue: 'billing' } });
+    expect(events.filter((e) => e.type === 'acd.ended').map((e) => e.data.agentId ?? e.data.by)).toHaveLength(2);
+  });
+
   it('given two callers waiting, when the server is killed and restarted, then both are back in line in their order and the first one is served first', async () => {
     await queue('support');
     const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 }, false);
