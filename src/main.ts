@@ -102,7 +102,7 @@ async function main() {
     if (reconcileTimer) clearTimeout(reconcileTimer);
     reconcileTimer = null;
     void acd.resync();
-    calls_.reconcile().then(() => acd.afterReconcile(), (err: unknown) => {
+    calls_.reconcile().then(() => calls_.idle().then(() => acd.afterReconcile()), (err: unknown) => {
       logger.warn({ err }, 'calls: reconcile failed; retrying in 2 s');
       reconcileTimer = setTimeout(reconcile, 2_000);
     });

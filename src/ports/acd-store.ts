@@ -32,6 +32,10 @@ export interface SavedInteraction {
   enqueuedAt: number;
   priority: number;
   skills: string[];
+  /** Talking to an agent (kept so a restart re-adopts the conversation instead of queueing again). */
+  connected?: { agentId: string; legId: string; bridgeId: string; connectedAt: number } | null;
+  /** A callback: the number to call and how many attempts so far. */
+  caller?: { number: string; name: string; attempt: number } | null;
 }
 
 export interface AcdEventRow {

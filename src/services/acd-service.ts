@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { DEFAULT_SETTINGS, type AcdEffect, type AcdEngine, type AcdEvent, type AcdSettings, type AgentView, type QueueConfig } from '../core/acd/acd-types.js';
+import { DEFAULT_SETTINGS, type AcdEffect, type AcdEngine, type AcdEvent, type AcdSettings, type AgentView, type EnqueueRequest, type QueueConfig } from '../core/acd/acd-types.js';
 import type { QueueContext } from '../core/call/call-types.js';
 import type { AcdConfigStore, AcdStateStore, SavedInteraction } from '../ports/acd-store.js';
 import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
 import { AcdError, type AcdControl, type AcdLiveEvent } from './acd-control.js';
 import { createAcdTimers } from './acd-timers.js';
+import { createCallbacks, DIALABLE } from './acd-callbacks.js';
 import type { QueueDelivery, VoiceEnqueue, VoiceQueue } from './call-runtime.js';
 import { createVoiceLegs } from './acd-voice-legs.js';
 
@@ -20,6 +21,8 @@ export interface AcdServiceDeps {
   now: () => number;
   logger: Logger;
   settings?: Partial<AcdSettings>;
+  /** Pause between attempts to reach a customer who asked to be called back (default 2 min). */
+  callbackRetryDelayMs?: number;
 }
 
 export interface AcdService extends AcdControl {
@@ -61,32 +64,30 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
 
   const timers = createAcdTimers(now, (timerId) => handle({ type: 'timer', at: now(), timerId }));
 
+  const engineRequest = (interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, preferredAgentId: string | null): EnqueueRequest => ({
+    id: interactionId,
+    channel: 'voice',
+    queueId,
+    callId: request.callId,
+    skills: request.skills,
+    priority: request.priority,
+    maxWaitSec: request.maxWaitMs === null ? null : Math.round(request.maxWaitMs / 1000),
+    preferredAgentId,
+    callerNumber: request.callerNumber,
+    callerName: request.callerName,
+    enqueuedAt,
+  });
+
   const enqueue = (interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, preferredAgentId: string | null = null) => {
     stateStore.saveInteraction({ id: interactionId, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills });
-    handle({
-      type: 'enqueue',
-      at: now(),
-      request: {
-        id: interactionId,
-        channel: 'voice',
-        queueId,
-        callId: request.callId,
-        skills: request.skills,
-        priority: request.priority,
-        maxWaitSec: request.maxWaitMs === null ? null : Math.round(request.maxWaitMs / 1000),
-        preferredAgentId,
-        callerNumber: request.callerNumber,
-        callerName: request.callerName,
-        enqueuedAt,
-      },
-    });
+    handle({ type: 'enqueue', at: now(), request: engineRequest(interactionId, request, queueId, enqueuedAt, preferredAgentId) });
   };
 
-  const record = (type: string, callId: string, interactionId: string, data: Record<string, unknown>) => {
+  const record = (type: string, callId: string | null, interactionId: string, data: Record<string, unknown>) => {
     const at = now();
     try {
-      stateStore.appendEvent({ at, type, interactionId, agentId: (data.fromAgent as string | undefined) ?? null, queueId: null, callId, data });
-      deps.callJournal(callId, at, type, { ...data, interactionId });
+      stateStore.appendEvent({ at, type, interactionId, agentId: ((data.fromAgent ?? data.agentId) as string | undefined) ?? null, queueId: (data.queueId as string | undefined) ?? null, callId, data });
+      if (callId) deps.callJournal(callId, at, type, { ...data, interactionId });
     } catch (err) {
       log.error({ err, type }, 'acd: journal write failed');
     }
@@ -101,8 +102,41 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     handle: (event) => handle(event),
     enqueue: (interactionId, request, queueId, enqueuedAt) => enqueue(interactionId, request, queueId, enqueuedAt),
     forget: (id) => stateStore.removeInteraction(id),
+    remember: (id, request, queueId, enqueuedAt, connected) =>
+      stateStore.saveInteraction({ id, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills, connected }),
     record,
   });
+  const callbacks = createCallbacks({
+    telephony: deps.telephony,
+    now,
+    log,
+    handle: (event) => handle(event),
+    save: (row) => stateStore.saveInteraction(row),
+    forget: (id) => stateStore.removeInteraction(id),
+    record: (type, callId, interactionId, data) => record(type, callId, interactionId, data),
+    ...(deps.callbackRetryDelayMs !== undefined ? { retryDelayMs: deps.callbackRetryDelayMs } : {}),
+  });
+
+  const voiceCallerNumber = (requestId: string) => voice.callerNumber(requestId);
+
+  /** Channels Asterisk still had in our app at start (null: could not ask): which agent legs survived. */
+  let liveAtStart: Set<string> | null = null;
+
+  /** A caller who was talking to an agent when the last process died. */
+  function readopt(request: VoiceEnqueue, before: SavedInteraction & { connected: NonNullable<SavedInteraction['connected']> }): 'connected' {
+    const c = before.connected;
+    if (liveAtStart === null || liveAtStart.has(c.legId)) {
+      voice.adopt(request, before.enqueuedAt, c);
+      stateStore.saveInteraction({ ...before, id: request.requestId, connected: c });
+      handle({ type: 'adoptConnected', at: now(), agentId: c.agentId, connectedAt: c.connectedAt, request: engineRequest(request.requestId, request, request.queueId, before.enqueuedAt, null) });
+      return 'connected';
+    }
+    // The agent hung up while nobody listened: the conversation is over, the flow goes on.
+    record('acd.ended', request.callId, request.requestId, { agentId: c.agentId, by: 'agent', recovered: true });
+    void deps.telephony.destroyBridge(c.bridgeId).catch(() => undefined);
+    void deps.calls().deliverQueue(request.requestId, { type: 'queueResult', outcome: 'answered', data: { agentId: c.agentId, recovered: true } });
+    return 'connected';
+  }
 
   function handle(event: AcdEvent, extra?: Record<string, unknown>): void {
     let effects: AcdEffect[];
@@ -170,16 +204,20 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         return;
       case 'offer':
         if (effect.channel === 'voice') voice.offer(effect);
+        else if (effect.channel === 'callback') callbacks.offer(effect);
         return;
       case 'cancelOffer':
-        voice.cancelOffer(effect.offerId);
+        if (callbacks.owns(effect.interactionId)) callbacks.cancelOffer(effect.offerId);
+        else voice.cancelOffer(effect.offerId);
         return;
       case 'connect':
-        voice.connect(effect);
+        if (callbacks.owns(effect.interactionId)) callbacks.connect(effect);
+        else voice.connect(effect);
         return;
       case 'result':
         stateStore.removeInteraction(effect.interactionId);
-        voice.result(effect.interactionId, effect.outcome, effect.data);
+        if (callbacks.owns(effect.interactionId)) callbacks.result(effect.interactionId, effect.outcome);
+        else voice.result(effect.interactionId, effect.outcome, effect.data);
         return;
     }
   }
@@ -208,6 +246,8 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
   };
 
   const context: QueueContext = {
+    // Only a caller whose number we can dial back through the trunk, and who is still waiting.
+    callbackAllowed: (requestId) => voice.waiting(requestId) && DIALABLE.test(voiceCallerNumber(requestId)),
     hold: (queueId) => queues.get(queueId)?.hold ?? null,
     status: (requestId) => {
       const interaction = engine.interaction(voice.interactionOf(requestId) ?? requestId);
@@ -227,10 +267,27 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         if (before.id !== request.requestId) stateStore.removeInteraction(before.id);
       }
       reenqueued.add(request.requestId);
+      if (before?.connected) return readopt(request, { ...before, connected: before.connected });
       const enqueuedAt = before?.enqueuedAt ?? now();
       const preferredAgentId = queue.preferredAgentSec > 0 && request.callerNumber ? stateStore.lastAgentFor(request.callerNumber, now() - PREFERRED_MEMORY_MS) : null;
       voice.track(request, enqueuedAt);
       enqueue(request.requestId, request, request.queueId, enqueuedAt, preferredAgentId);
+      return 'waiting';
+    },
+    callback(requestId) {
+      const number = voiceCallerNumber(requestId);
+      const waiting = DIALABLE.test(number) ? voice.withdraw(requestId) : null;
+      if (!waiting) return;
+      callbacks.request({
+        baseId: requestId,
+        callId: waiting.request.callId,
+        queueId: waiting.queueId,
+        number,
+        name: waiting.request.callerName,
+        enqueuedAt: waiting.enqueuedAt,
+        priority: waiting.request.priority,
+        skills: waiting.request.skills,
+      });
     },
     leave(requestId, reason) {
       stateStore.removeInteraction(requestId);
@@ -245,7 +302,17 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       loadConfig();
       for (const state of stateStore.loadAgentStates()) apply(engine.restoreAgent(state, now()));
       for (const queue of queues.values()) engine.seedHandleTimes(queue.id, stateStore.recentHandleTimes(queue.id, DEFAULT_SETTINGS.ahtWindow));
-      for (const s of stateStore.loadInteractions()) saved.set(s.id, s);
+      for (const s of stateStore.loadInteractions()) {
+        if (s.channel === 'callback') callbacks.restore(s);
+        else saved.set(s.id, s);
+      }
+      if ([...saved.values()].some((s) => s.connected)) {
+        try {
+          liveAtStart = new Set((await deps.telephony.appChannels()).map((c) => c.id));
+        } catch (err) {
+          log.warn({ err }, 'acd: could not list channels; conversations in progress are assumed alive');
+        }
+      }
       await this.resync();
     },
 
@@ -258,8 +325,9 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     },
 
     afterReconcile() {
+      // Rows of calls that did not come back go; the map stays, so a re-adopted call whose queue
+      // node runs late still finds its place in line (it saves its row again).
       for (const s of saved.values()) if (!reenqueued.has(s.id)) stateStore.removeInteraction(s.id);
-      saved.clear();
     },
 
     handleTelephony(event) {
@@ -271,6 +339,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         case 'legAnswered':
         case 'legEnded':
           voice.legEvent(event);
+          callbacks.legEvent(event);
           return;
         default:
           return;
@@ -279,6 +348,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
 
     stop() {
       timers.clear();
+      callbacks.stop();
       if (queueFlush) clearImmediate(queueFlush);
     },
 

@@ -6,6 +6,12 @@ import { AcdError } from './acd-control.js';
 import type { QueueDelivery, VoiceEnqueue } from './call-runtime.js';
 
 export type TransferTarget = { queue: string } | { number: string };
+export interface ConnectedLeg {
+  agentId: string;
+  legId: string;
+  bridgeId: string;
+  connectedAt: number;
+}
 
 export interface VoiceLegsDeps {
   telephony: Telephony;
@@ -17,6 +23,8 @@ export interface VoiceLegsDeps {
   enqueue(interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number): void;
   /** The caller no longer waits: drop the row that would put them back in line after a restart. */
   forget(interactionId: string): void;
+  /** The caller now talks to an agent: keep what a restart needs to re-adopt the conversation. */
+  remember(interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, connected: ConnectedLeg): void;
   /** A journal row of the shell's own (transfers) for the ACD journal and the call's timeline. */
   record(type: string, callId: string, interactionId: string, data: Record<string, unknown>): void;
 }
@@ -94,6 +102,7 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
   /** The caller and whoever they talked to are apart now; the engine hears it for an agent. */
   function separate(caller: Caller, by: 'caller' | 'agent' | 'system') {
     if (caller.agentId) deps.handle({ type: 'ended', at: now(), interactionId: caller.interactionId, by });
+    deps.forget(caller.interactionId);
     void destroyBridge(caller.bridgeId);
     const leg = caller.talkLeg;
     caller.agentId = null;
@@ -113,6 +122,9 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
     if (!alive || byRequest.get(requestId) !== caller) return; // the caller left; leave() tears down
     try {
       await telephony.bridge(caller.bridgeId, [channelId, legId]);
+      if (caller.agentId && caller.talkLeg === legId) {
+        deps.remember(caller.interactionId, caller.request, caller.queueId, caller.enqueuedAt, { agentId: caller.agentId, legId, bridgeId: caller.bridgeId, connectedAt: caller.connectedAt ?? now() });
+      }
     } catch (err) {
       log.error({ err, requestId }, 'acd: could not bridge the caller');
       separate(caller, 'system');
@@ -156,6 +168,44 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       const caller: Caller = { request, interactionId: request.requestId, queueId: request.queueId, enqueuedAt, segment: 0, agentId: null, talkLeg: null, bridgeId: null, connectedAt: null, external: null };
       callers.set(request.requestId, caller);
       byRequest.set(request.requestId, caller);
+    },
+
+    /** After a restart: the caller is still bridged with the agent; pick the conversation up where it is. */
+    adopt(request: VoiceEnqueue, enqueuedAt: number, connected: ConnectedLeg) {
+      const caller: Caller = {
+        request,
+        interactionId: request.requestId,
+        queueId: request.queueId,
+        enqueuedAt,
+        segment: 0,
+        agentId: connected.agentId,
+        talkLeg: connected.legId,
+        bridgeId: connected.bridgeId,
+        connectedAt: connected.connectedAt,
+        external: null,
+      };
+      callers.set(request.requestId, caller);
+      byRequest.set(request.requestId, caller);
+      legs.set(connected.legId, { legId: connected.legId, offerId: `adopted-${connected.legId}`, interactionId: request.requestId, dialing: Promise.resolve(), cancelled: false });
+      void deliver(request.requestId, { type: 'queueConnect', agentId: connected.agentId });
+    },
+
+    /** A waiting caller leaves the line to be called back: what the callback needs to keep their place. */
+    withdraw(requestId: string): { request: VoiceEnqueue; queueId: string; enqueuedAt: number } | null {
+      const caller = byRequest.get(requestId);
+      if (!caller || caller.talkLeg || caller.external) return null;
+      drop(caller);
+      deps.handle({ type: 'leave', at: now(), interactionId: caller.interactionId, reason: 'withdrawn' });
+      deps.forget(caller.interactionId);
+      return { request: caller.request, queueId: caller.queueId, enqueuedAt: caller.enqueuedAt };
+    },
+
+    callerNumber: (requestId: string) => byRequest.get(requestId)?.request.callerNumber ?? '',
+
+    /** Still waiting (not talking, not being transferred to a number). */
+    waiting: (requestId: string) => {
+      const caller = byRequest.get(requestId);
+      return Boolean(caller && !caller.talkLeg && !caller.external);
     },
 
     /** The engine's interaction for a queue node's request (they differ after a transfer). */
@@ -210,7 +260,6 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
         return;
       }
       caller.agentId = effect.agentId;
-      deps.forget(effect.interactionId);
       void bridge(caller, legId, effect.agentId);
     },
 

@@ -36,8 +36,13 @@ export interface VoiceEnqueue {
 
 /** What the call runtime needs from the ACD for a caller in a queue node. */
 export interface VoiceQueue {
-  /** Results come back through CallRuntime.deliverQueue; a throw fails the enqueue (the node's error route). */
-  enqueue(request: VoiceEnqueue): void;
+  /**
+   * Results come back through CallRuntime.deliverQueue; a throw fails the enqueue (the node's error
+   * route). 'connected': after a restart the caller is still bridged with an agent (no music).
+   */
+  enqueue(request: VoiceEnqueue): 'waiting' | 'connected';
+  /** The caller pressed the callback key: keep their place as a callback to their number. */
+  callback(requestId: string): void;
   /** The node released the queue: 'abandoned' when the caller is gone, 'option' when the flow moved on. */
   leave(requestId: string, reason: 'abandoned' | 'option'): void;
   context: QueueContext;
@@ -56,6 +61,8 @@ interface Session {
   timers: Map<string, NodeJS.Timeout>;
   log: Logger;
   info: CallInfo | null;
+  /** A re-adopted caller still talking to an agent: the queue node's music must not start. */
+  skipMoh: boolean;
 }
 
 // ChannelDestroyed (with the real hangup cause) often arrives after StasisEnd; remember ended
@@ -91,6 +98,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
       timers: new Map(),
       log: logger.child({ callId, channelId }),
       info: null,
+      skipMoh: false,
     };
     sessions.set(channelId, session);
     return session;
@@ -176,7 +184,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
             return;
           }
           queued.set(effect.requestId, session);
-          deps.queues.enqueue({
+          session.skipMoh = 'connected' === deps.queues.enqueue({
             requestId: effect.requestId,
             callId: session.callId,
             channelId,
@@ -192,7 +200,15 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
           if (!queued.delete(effect.requestId)) return;
           deps.queues?.leave(effect.requestId, effect.callerGone ? 'abandoned' : 'option');
           return;
+        case 'queueCallback':
+          journal(session, 'queue.callback', { requestId: effect.requestId });
+          deps.queues?.callback(effect.requestId);
+          return;
         case 'startMoh':
+          if (session.skipMoh) {
+            session.skipMoh = false;
+            return;
+          }
           await telephony.startMoh(channelId, effect.mohClass);
           return;
         case 'stopMoh':

@@ -154,6 +154,7 @@ export function simulate(library: FlowLibrary, flowId: string, scenario: Scenari
       case 'leaveQueue':
       case 'startMoh':
       case 'stopMoh':
+      case 'queueCallback':
       case 'mask':
         return;
     }

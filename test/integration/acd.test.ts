@@ -214,4 +214,26 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     const offers = await journal('&type=acd.offered');
     expect(offers.map((o) => o.callId)).toEqual([firstCall, secondCall]);
   });
+
+  it('given a caller talking to an agent, when the server is killed and restarted, then the conversation is re-adopted (no music, no new offer) and ends normally when the agent hangs up', async () => {
+    await queue('support', { wrapUpSec: 3 });
+    const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 9_000 }, { support: 1 });
+    const caller = sippCall({ scenario: 'caller-until-bye', service: '401' });
+    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call');
+    await new Promise((r) => setTimeout(r, 500));
+    await server.kill('SIGKILL');
+    await start();
+    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call again after the restart');
+
+    const result = await caller.done;
+    expect(result.code, result.output).toBe(0);
+    expect(sam.calls()).toHaveLength(1);
+    expect(sam.calls()[0]?.end).toBe('agent');
+    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'wrapUp', 5_000, 'sam in wrap-up');
+    const [callId] = await callIds();
+    const types = (await timeline(callId!)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['call.readopted', 'acd.adopted', 'acd.ended']));
+    expect(types.filter((t) => t === 'acd.offered')).toHaveLength(1);
+    expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+  });
 });

@@ -148,7 +148,7 @@ export const nodeCompilers: Compilers = {
   },
   return: (raw, h) => ({ kind: 'return', ...(raw.value !== undefined ? { value: h.template(['value'], raw.value) } : {}) }),
   queue: (raw, h) => {
-    const wait = (raw.wait ?? {}) as { moh?: string; announce?: { every: unknown; prompt: unknown }; maxWait?: unknown; options?: Record<string, string> };
+    const wait = (raw.wait ?? {}) as { moh?: string; announce?: { every: unknown; prompt: unknown }; maxWait?: unknown; options?: Record<string, string>; callback?: string };
     return {
       kind: 'queue',
       queue: String(raw.queue),
@@ -159,6 +159,7 @@ export const nodeCompilers: Compilers = {
         ...(wait.announce ? { announce: { everyMs: h.duration(['wait', 'announce', 'every'], wait.announce.every, 45_000), prompts: h.prompts(['wait', 'announce', 'prompt'], wait.announce.prompt) } } : {}),
         ...(wait.maxWait !== undefined ? { maxWaitMs: h.duration(['wait', 'maxWait'], wait.maxWait, 600_000) } : {}),
         options: wait.options ?? {},
+        ...(wait.callback !== undefined ? { callbackKey: wait.callback } : {}),
       },
     };
   },

@@ -40,7 +40,7 @@ const FIXED: Partial<Record<RawNodeKind, string[]>> = {
   switch: ['error'],
   hours: ['open', 'closed', 'holiday', 'error'],
   http: ['ok', 'error', 'timeout'],
-  queue: ['answered', 'timeout', 'full', 'noAgents', 'error'],
+  queue: ['answered', 'timeout', 'full', 'noAgents', 'callback', 'error'],
   transfer: ['answered', 'busy', 'noanswer', 'failed', 'error'],
   voicemail: ['saved', 'noAudio', 'error'],
 };
@@ -77,6 +77,8 @@ export function outcomeSpec(node: RawNode, calendarExceptions: string[] = []): O
   if (node.type === 'queue') {
     const options = ((node.wait as { options?: Record<string, string> } | undefined)?.options ?? {}) as Record<string, string>;
     for (const [digit, target] of Object.entries(options)) outcomes.push({ outcome: `option:${digit}`, target, path: ['wait', 'options', digit] });
+    // Only a node that offers callbacks can leave through `callback`.
+    if ((node.wait as { callback?: string } | undefined)?.callback === undefined) optional.add('callback');
   }
   if (node.type !== 'hangup') outcomes.push(fromOn('loopExceeded'));
   const onKeys = new Set(outcomes.filter((o) => o.path[0] === 'on').map((o) => o.outcome));

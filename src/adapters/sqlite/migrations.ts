@@ -156,7 +156,11 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         call_id TEXT,
         enqueued_at INTEGER NOT NULL,
         priority INTEGER NOT NULL DEFAULT 0,
-        skills TEXT NOT NULL DEFAULT '[]'
+        skills TEXT NOT NULL DEFAULT '[]',
+        -- Set while the caller talks to an agent: what a restart needs to re-adopt the conversation.
+        connected TEXT,
+        -- Who to call back ({number, name, attempt}) for a callback that keeps the caller's place.
+        caller TEXT
       );
 
       -- The ACD's append-only journal (offers, answers, misses, pauses, wrap-ups); agent timelines

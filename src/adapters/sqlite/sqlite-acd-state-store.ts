@@ -12,7 +12,7 @@ interface StateRow {
   handled: number;
   talk_ms: number;
 }
-interface WaitingRow { id: string; channel: string; queue_id: string; call_id: string | null; enqueued_at: number; priority: number; skills: string }
+interface WaitingRow { id: string; channel: string; queue_id: string; call_id: string | null; enqueued_at: number; priority: number; skills: string; connected: string | null; caller: string | null }
 interface EventRow { seq: number; at: number; type: string; interaction_id: string | null; agent_id: string | null; queue_id: string | null; call_id: string | null; data: string }
 
 export const JOURNAL_DEFAULT_LIMIT = 200;
@@ -37,6 +37,18 @@ const toState = (r: StateRow): AgentSavedState => ({
   talkMs: r.talk_ms,
 });
 
+function toConnected(raw: string | null): SavedInteraction['connected'] {
+  const c = raw ? (parseJson(raw) as Record<string, unknown> | undefined) : undefined;
+  if (!c || typeof c.agentId !== 'string' || typeof c.legId !== 'string' || typeof c.bridgeId !== 'string' || typeof c.connectedAt !== 'number') return null;
+  return { agentId: c.agentId, legId: c.legId, bridgeId: c.bridgeId, connectedAt: c.connectedAt };
+}
+
+function toCaller(raw: string | null): SavedInteraction['caller'] {
+  const c = raw ? (parseJson(raw) as Record<string, unknown> | undefined) : undefined;
+  if (!c || typeof c.number !== 'string') return null;
+  return { number: c.number, name: typeof c.name === 'string' ? c.name : '', attempt: typeof c.attempt === 'number' ? c.attempt : 1 };
+}
+
 function toInteraction(r: WaitingRow): SavedInteraction {
   const skills = parseJson(r.skills);
   return {
@@ -47,6 +59,8 @@ function toInteraction(r: WaitingRow): SavedInteraction {
     enqueuedAt: r.enqueued_at,
     priority: r.priority,
     skills: Array.isArray(skills) ? skills.filter((s): s is string => typeof s === 'string') : [],
+    connected: toConnected(r.connected),
+    caller: toCaller(r.caller),
   };
 }
 
@@ -70,10 +84,10 @@ export function createSqliteAcdStateStore(db: Db): AcdStateStore {
     ON CONFLICT (agent_id) DO UPDATE SET status = excluded.status, pause_reason = excluded.pause_reason, status_since = excluded.status_since,
       idle_since = excluded.idle_since, wrap_up_until = excluded.wrap_up_until, handled = excluded.handled, talk_ms = excluded.talk_ms`);
   const states = db.prepare('SELECT * FROM acd_agent_state ORDER BY agent_id');
-  const upsertWaiting = db.prepare(`INSERT INTO acd_waiting (id, channel, queue_id, call_id, enqueued_at, priority, skills)
-    VALUES (@id, @channel, @queueId, @callId, @enqueuedAt, @priority, @skills)
+  const upsertWaiting = db.prepare(`INSERT INTO acd_waiting (id, channel, queue_id, call_id, enqueued_at, priority, skills, connected, caller)
+    VALUES (@id, @channel, @queueId, @callId, @enqueuedAt, @priority, @skills, @connected, @caller)
     ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, queue_id = excluded.queue_id, call_id = excluded.call_id,
-      enqueued_at = excluded.enqueued_at, priority = excluded.priority, skills = excluded.skills`);
+      enqueued_at = excluded.enqueued_at, priority = excluded.priority, skills = excluded.skills, connected = excluded.connected, caller = excluded.caller`);
   const removeWaiting = db.prepare('DELETE FROM acd_waiting WHERE id = ?');
   const waiting = db.prepare('SELECT * FROM acd_waiting ORDER BY enqueued_at, id');
   const insertEvent = db.prepare(`INSERT INTO acd_events (at, type, interaction_id, agent_id, queue_id, call_id, data)
@@ -91,7 +105,7 @@ export function createSqliteAcdStateStore(db: Db): AcdStateStore {
   return {
     saveAgentState: (s) => void upsertState.run({ ...s }),
     loadAgentStates: () => (states.all() as StateRow[]).map(toState),
-    saveInteraction: (i) => void upsertWaiting.run({ ...i, skills: JSON.stringify(i.skills) }),
+    saveInteraction: (i) => void upsertWaiting.run({ ...i, skills: JSON.stringify(i.skills), connected: i.connected ? JSON.stringify(i.connected) : null, caller: i.caller ? JSON.stringify(i.caller) : null }),
     removeInteraction: (id) => void removeWaiting.run(id),
     loadInteractions: () => (waiting.all() as WaitingRow[]).map(toInteraction),
     appendEvent: (row) =>

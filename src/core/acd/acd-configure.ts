@@ -118,7 +118,8 @@ export function restoreAgent(w: Work, saved: AgentSavedState): void {
   a.idleSince = saved.idleSince;
   a.handled = saved.handled;
   a.talkMs = saved.talkMs;
-  if (saved.wrapUpUntil !== null && saved.wrapUpUntil > w.at) setWrapUpUntil(w, a, saved.wrapUpUntil);
+  // A conversation already adopted wins over a saved wrap-up, whichever of the two came first.
+  if (saved.wrapUpUntil !== null && saved.wrapUpUntil > w.at && a.connected.size === 0) setWrapUpUntil(w, a, saved.wrapUpUntil);
   else {
     cancelTimer(w, a.wrapUpTimer);
     a.wrapUpTimer = null;

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, type AcdEffect, type AcdEngine, type AcdEvent } from './acd-types.js';
 import { configure, restoreAgent } from './acd-configure.js';
+import { adoptConnected } from './adopt.js';
 import { agentView, interactionsOf, interactionView, snapshot } from './acd-views.js';
 import { endWrapUp, ended, extendWrapUp, login, logout, pauseAgent, registration, unpause } from './agent-lifecycle.js';
 import { newState, newWork, type AcdState, type TimerTask, type Work } from './engine-state.js';
@@ -94,6 +95,8 @@ function dispatch(s: AcdState, w: Work, e: AcdEvent): void {
       else missOffer(w, offer, e.reason);
       return;
     }
+    case 'adoptConnected':
+      return adoptConnected(w, e.request, e.agentId, e.connectedAt);
     case 'timer': {
       const task = s.timers.get(e.timerId);
       if (!task) return;

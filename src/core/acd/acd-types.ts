@@ -187,7 +187,15 @@ export type AcdEvent =
   | { type: 'ended'; at: number; interactionId: string; by: 'caller' | 'agent' | 'system' }
   | { type: 'wrapUpEnd'; at: number; agentId: string }
   | { type: 'wrapUpExtend'; at: number; agentId: string; seconds: number }
-  | { type: 'timer'; at: number; timerId: string };
+  | { type: 'timer'; at: number; timerId: string }
+  /**
+   * After a restart: a conversation that survived in the media server (caller still bridged with
+   * the agent) is taken back as connected since `connectedAt`, without any offer. request.enqueuedAt
+   * is the original arrival. Sent after configure and restoreAgent, before other events. The agent's
+   * status is kept; a restored wrap-up ends (the agent is on a call). Unknown agent or queue: nothing
+   * changes and an `acd.adopt.failed` journal row says why (the shell hangs the legs up).
+   */
+  | { type: 'adoptConnected'; at: number; request: EnqueueRequest; agentId: string; connectedAt: number };
 
 /** What the engine asks the shell to do. */
 export type AcdEffect =

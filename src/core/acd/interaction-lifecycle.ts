@@ -21,13 +21,22 @@ export function effArrival(s: AcdState, i: Interaction): number {
   return i.enqueuedAt - (i.queue.config.priority + i.request.priority) * s.settings.priorityWeightSec * 1000;
 }
 
-function baseRequirements(i: Interaction) {
+export function baseRequirements(i: Interaction) {
   return requirementsAt(i.queue.config.skills, i.queue.steps, i.request.skills, -1);
 }
 
 function result(w: Work, i: Interaction, outcome: 'timeout' | 'full' | 'noAgents', data: Record<string, unknown>): void {
   const effect: AcdEffect = { type: 'result', interactionId: i.id, outcome, data: { queueId: i.queue.id, ...data } };
   emit(w, effect);
+}
+
+/** A waiting interaction not yet indexed anywhere; requirements and effArrival are set by the caller once its queue is final. */
+export function newInteraction(s: AcdState, request: EnqueueRequest, q: QueueState, enqueuedAt: number): Interaction {
+  return {
+    id: request.id, request, channel: request.channel, queue: q, enqueuedAt, queueEnteredAt: enqueuedAt, effArrival: 0, seq: ++s.seq,
+    phase: 'waiting', gone: false, step: -1, requirements: [], bucket: null, offers: new Set(), agentId: null, connectedAt: null,
+    missedUntil: new Map(), visited: new Set([q.id]), stepTimer: null, maxWaitAt: null, maxWaitTimer: null, wakeTimers: new Set(), decision: null,
+  };
 }
 
 export function enqueue(w: Work, request: EnqueueRequest): void {
@@ -40,11 +49,7 @@ export function enqueue(w: Work, request: EnqueueRequest): void {
     emit(w, { type: 'result', interactionId: request.id, outcome: 'noAgents', data: { queueId: request.queueId, reason: 'unknown queue' } });
     return;
   }
-  const i: Interaction = {
-    id: request.id, request, channel: request.channel, queue: q, enqueuedAt, queueEnteredAt: enqueuedAt, effArrival: 0, seq: ++s.seq,
-    phase: 'waiting', gone: false, step: -1, requirements: [], bucket: null, offers: new Set(), agentId: null, connectedAt: null,
-    missedUntil: new Map(), visited: new Set([q.id]), stepTimer: null, maxWaitAt: null, maxWaitTimer: null, wakeTimers: new Set(), decision: null,
-  };
+  const i = newInteraction(s, request, q, enqueuedAt);
   for (;;) {
     const max = q.config.maxLength;
     if (max === null || q.waiting.size < max) break;

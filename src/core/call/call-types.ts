@@ -72,6 +72,8 @@ export interface QueueContext {
   hold(queueId: string): QueueHold | null;
   /** Where a waiting caller stands now (null once offered or gone). */
   status(requestId: string): { position: number | null; ewtSec: number | null } | null;
+  /** Whether this caller can be called back (a number we can dial, a queue that takes callbacks). */
+  callbackAllowed(requestId: string): boolean;
 }
 
 export interface HttpRequestSpec {
@@ -105,6 +107,8 @@ export type CallEffect =
   | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; maxWaitMs: number | null; options: string[] }
   /** callerGone: the caller hung up (an abandon); otherwise the flow moved on (an option key, a limit). */
   | { type: 'leaveQueue'; requestId: string; callerGone: boolean }
+  /** The caller asked to be called back: the ACD keeps their place in line as a callback. */
+  | { type: 'queueCallback'; requestId: string }
   | { type: 'startMoh'; mohClass: string }
   | { type: 'stopMoh' }
   /** Recording must pause while a masked collect runs (PCI); the recording feature acts on it. */

@@ -153,7 +153,7 @@ export interface QueueNode extends NodeBase {
   queue: string;
   skills: CompiledTemplate[];
   priority: number;
-  wait: { moh?: string; announce?: { everyMs: number; prompts: PromptRef[] }; maxWaitMs?: number; options: Record<string, string> };
+  wait: { moh?: string; announce?: { everyMs: number; prompts: PromptRef[] }; maxWaitMs?: number; options: Record<string, string>; callbackKey?: string };
 }
 
 export interface TransferNode extends NodeBase {

@@ -221,6 +221,7 @@ function nodeContext(w: Work, node: FlowNode): NodeContext {
     calendarOverride: (calendarId) => w.context.calendarOverrides.get(calendarId) ?? null,
     queueHold: (queueId) => w.context.queues?.hold(queueId) ?? null,
     queueStatus: (requestId) => w.context.queues?.status(requestId) ?? null,
+    queueCallbackAllowed: (requestId) => w.context.queues?.callbackAllowed(requestId) ?? true,
     isWired: (outcome) => {
       const via = node.exits[outcome]?.via;
       return via === 'node' || via === 'defaults';

@@ -37,6 +37,7 @@ export interface NodeContext {
   calendarOverride(calendarId: string): CalendarOverride | null;
   queueHold(queueId: string): QueueHold | null;
   queueStatus(requestId: string): { position: number | null; ewtSec: number | null } | null;
+  queueCallbackAllowed(requestId: string): boolean;
   /** Whether the node wires this outcome itself (or through defaults), for intra-node fallbacks. */
   isWired(outcome: string): boolean;
 }

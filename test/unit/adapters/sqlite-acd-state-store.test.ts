@@ -50,9 +50,16 @@ describe('SQLite ACD state store', () => {
     store.removeInteraction('q-2');
     store.removeInteraction('never-there');
     expect(store.loadInteractions()).toEqual([
-      { id: 'q-1', channel: 'voice', queueId: 'sales', callId: 'c1', enqueuedAt: T0, priority: 3, skills: ['lang:fr', 'vip'] },
-      { id: 'q-3', channel: 'chat', queueId: 'sales', callId: null, enqueuedAt: T0 + 9, priority: 0, skills: [] },
+      { id: 'q-1', channel: 'voice', queueId: 'sales', callId: 'c1', enqueuedAt: T0, priority: 3, skills: ['lang:fr', 'vip'], connected: null, caller: null },
+      { id: 'q-3', channel: 'chat', queueId: 'sales', callId: null, enqueuedAt: T0 + 9, priority: 0, skills: [], connected: null, caller: null },
     ]);
+  });
+
+  it('given a caller saved as talking to an agent, when loaded, then the agent, leg, bridge and answer time come back', () => {
+    const connected = { agentId: 'ann', legId: 'leg-acd-1', bridgeId: 'acd-1', connectedAt: T0 + 30 };
+    store.saveInteraction({ id: 'q-1', channel: 'voice', queueId: 'support', callId: 'c1', enqueuedAt: T0, priority: 0, skills: [] });
+    store.saveInteraction({ id: 'q-1', channel: 'voice', queueId: 'support', callId: 'c1', enqueuedAt: T0, priority: 0, skills: [], connected });
+    expect(store.loadInteractions()[0]?.connected).toEqual(connected);
   });
 
   it('given journal rows, when one is updated or deleted, then SQLite refuses: the journal is append-only', () => {

@@ -21,7 +21,8 @@ const FLOW = yaml(
   'id: q',
   'entry: q',
   'nodes:',
-  '  q: { type: queue, queue: support, wait: { options: { "1": pressed } }, on: { answered: bye, noAgents: none, timeout: none, full: none, error: none } }',
+  '  q: { type: queue, queue: support, wait: { options: { "1": pressed }, callback: "2" }, on: { answered: bye, noAgents: none, timeout: none, full: none, error: none, callback: thanks } }',
+  '  thanks: { type: hangup }',
   '  pressed: { type: hangup }',
   '  none: { type: hangup }',
   '  bye: { type: hangup }',
@@ -73,6 +74,7 @@ describe('ACD service with the call runtime, a fake telephony and SQLite', () =>
       callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
       now: clock.now,
       logger: silentLogger(),
+      callbackRetryDelayMs: 60_000,
     });
     rt = createCallRuntime({
       telephony,
@@ -259,6 +261,72 @@ describe('ACD service with the call runtime, a fake telephony and SQLite', () =>
   it('given a waiting caller, when a transfer is asked for them, then it is refused: nobody talks to them', async () => {
     await enter('ch-1');
     expect(() => acd.transfer(callsInQueue()[0]!, { queue: 'support' }, 'x')).toThrow(/not connected/);
+  });
+
+  describe('callbacks', () => {
+    const pressTwo = async () => {
+      await enter('ch-1', '5145550100');
+      clock.advance(5_000);
+      telephony.emit({ type: 'dtmf', at: clock.now(), channelId: 'ch-1', digit: '2' });
+      await drain();
+    };
+    const ringAgentAndAnswer = async () => {
+      const agentLeg = dials().at(-1)!;
+      telephony.emit({ type: 'legAnswered', at: clock.now(), legId: agentLeg.legId });
+      await drain();
+      return { agentLeg, customer: dials().at(-1)! };
+    };
+
+    it('given a waiting caller, when they press the callback key, then they hang up with their place kept and the first free agent calls them back', async () => {
+      await pressTwo();
+      expect(timeline('ch-1')).toEqual(expect.arrayContaining(['queue.callback', 'acd.callback.requested', 'acd.left']));
+      expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain('ch-1');
+      const waiting = acd.snapshot('support')!.callers;
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]!.waitedSec).toBe(5);
+
+      acd.login('alice', 'test');
+      await drain();
+      const { agentLeg, customer } = await ringAgentAndAnswer();
+      expect(telephony.callsOf('dial')[0]?.[1]).toMatchObject({ endpoint: 'PJSIP/1001', callerId: '"Callback Alice" <5145550100>' });
+      expect(customer.endpoint).toBe('PJSIP/5145550100@trunk');
+      telephony.emit({ type: 'legAnswered', at: clock.now(), legId: customer.legId });
+      await drain();
+      expect(telephony.callsOf('bridge').at(-1)?.[1]).toEqual([agentLeg.legId, customer.legId]);
+      expect(acd.agent('alice')?.activity).toBe('onCall');
+      telephony.emit({ type: 'legEnded', at: clock.now(), legId: customer.legId, cause: 16 });
+      await drain();
+      expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain(agentLeg.legId);
+      expect(acd.agent('alice')?.activity).toBe('wrapUp');
+      expect(timeline('ch-1')).toEqual(expect.arrayContaining(['acd.callback.dialing', 'acd.callback.connected']));
+    });
+
+    it('given a callback whose customer does not answer, when the attempt fails, then it is tried again later at the same place', async () => {
+      configStore.putQueue(queue({ wrapUpSec: 0 }));
+      acd.reloadConfig();
+      await pressTwo();
+      acd.login('alice', 'test');
+      await drain();
+      const { customer } = await ringAgentAndAnswer();
+      telephony.emit({ type: 'legEnded', at: clock.now(), legId: customer.legId, cause: 19 });
+      await drain();
+      expect(timeline('ch-1')).toContain('acd.callback.noAnswer');
+      expect(acd.snapshot('support')!.callers).toHaveLength(0);
+      const before = dials().length;
+      clock.advance(60_000);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await drain();
+      expect(dials().length).toBe(before + 1);
+      expect(dials().at(-1)?.endpoint).toBe('PJSIP/1001');
+    });
+
+    it('given an anonymous caller, when they press the callback key, then nothing happens: there is no number to call', async () => {
+      await enter('ch-1', '');
+      telephony.emit({ type: 'dtmf', at: clock.now(), channelId: 'ch-1', digit: '2' });
+      await drain();
+      expect(timeline('ch-1')).not.toContain('queue.callback');
+      expect(acd.snapshot('support')!.waiting).toBe(1);
+    });
   });
 
   const callsInQueue = () => acd.snapshot('support')?.callers.map((c) => c.interactionId) ?? [];

@@ -124,6 +124,10 @@ export const queueNode: NodeDefinition<QueueNode> = {
         return { effects: [{ type: 'startMoh', mohClass: local.moh }, ...next.effects], local: { ...local, playback: null, timer: next.timer } };
       }
       case 'dtmf': {
+        // An anonymous caller cannot be called back: the key does nothing for them.
+        if (!local.connected && event.digit === node.wait.callbackKey && ctx.queueCallbackAllowed(local.requestId)) {
+          return { exit: 'callback', effects: [{ type: 'queueCallback', requestId: local.requestId }, { type: 'stopMoh' }], setQueue: { queue: node.queue, outcome: 'callback' } };
+        }
         if (local.connected || node.wait.options[event.digit] === undefined) return {};
         return { exit: `option:${event.digit}`, effects: [{ type: 'stopMoh' }], setQueue: { queue: node.queue, outcome: `option:${event.digit}` } };
       }

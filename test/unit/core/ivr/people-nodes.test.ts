@@ -57,7 +57,7 @@ describe('queue', () => {
 
   it('given a waiting caller, when the announcement is due, then music stops, the prompt plays with position and wait, and music comes back after it', () => {
     const d = new CallDriver(queue);
-    d.context = { ...d.context, queues: { hold: () => ({ moh: 'default', announceEverySec: 60, announcePosition: true, announceWait: true }), status: () => ({ position: 3, ewtSec: 240 }) } };
+    d.context = { ...d.context, queues: { hold: () => ({ moh: 'default', announceEverySec: 60, announcePosition: true, announceWait: true }), status: () => ({ position: 3, ewtSec: 240 }), callbackAllowed: () => true } };
     d.start(T0);
     const timer = ofType(d.all, 'startTimer').find((t) => t.ms === 30_000)!;
     const effects = d.send({ type: 'timer', at: T0 + 30_000, timerId: timer.timerId });

@@ -1,0 +1,455 @@
+// ACD offer latency on real calls: Switchboard's ACD side by side with Asterisk's own Queue(), on
+// the same Asterisk, with the same SIPp agents and the same seeded arrival schedule of SIPp
+// callers, one system after the other in one run.
+//
+//   flock /tmp/asterisk-it.lock npx tsx bench/acd-latency.ts [callers] [agents]
+//
+// (the lock: other people run integration tests against the same Asterisk). Defaults: 100 callers,
+// 3 agents (at most 6: PJSIP/1001-1006 in asterisk-config/pjsip-agents.conf). Environment:
+//   BENCH_HOLD_MS    agent talk time before the agent hangs up (1500)
+//   BENCH_RING_MS    agent ring time before answering (200)
+//   BENCH_LOAD       offered load per agent, sets the mean gap between callers (0.9)
+//   BENCH_SEED       arrival schedule seed (1); both systems get the same schedule
+//   BENCH_ORDER      which system runs first (app_queue,switchboard)
+//   BENCH_LOG_LEVEL  Switchboard's log level (warn); debug adds the per-step breakdown below
+//   BENCH_WRITE=0    print only; by default the results replace the generated block of the
+//                    "ACD offer latency vs app_queue" section of bench/RESULTS.md
+//
+// What is measured, per INVITE an agent receives (SIPp's own log, the agent's clock):
+//   offer to a free agent   the agent was already free when the caller entered the queue:
+//                           INVITE - caller's queue entry
+//   hand-off to a waiter    the caller was already waiting when the agent hung up its previous
+//                           call: INVITE - the agent's BYE (SIPp's log)
+// i.e. INVITE - max(queue entry, agent's last BYE), classified by which came last. Queue entry is
+// app_queue: Asterisk's ChannelDialplan event as the caller starts Queue() (an observer ARI app
+// subscribed to everything takes Asterisk's own timestamps);
+// Switchboard: the call's `queue.entered` journal row, written right before the ACD's enqueue
+// (the server's clock: same host, same wall clock).
+// Both systems answer the caller first with a raw answer (ARI answer; Answer(,i) in the dialplan)
+// and play music on hold; neither has wrap-up or announcements.
+// The INVITE is matched to its Asterisk channel by order per agent, the channel to its caller by
+// the bridge they share. Secondary, Asterisk clock only: caller INVITE (ChannelCreated) -> agent
+// channel created, and agent hang-up (ChannelHangupRequest) -> next agent channel created.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import WebSocket from 'ws';
+import { parseAriTime } from '../src/adapters/ari/ari-event-mapper.js';
+import { ari, channels, clearAsterisk, waitFor } from '../test/integration/support/asterisk.js';
+import { createKey, newDataDir, startServer, type RunningServer } from '../test/integration/support/server-process.js';
+import { sippCall, type SippResult } from '../test/integration/support/sipp.js';
+import { startAgent, type AgentCall, type SippAgent } from '../test/integration/support/sipp-agent.js';
+
+const CALLERS = Number(process.argv[2] ?? 100);
+const AGENTS = Number(process.argv[3] ?? 3);
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 1500);
+const RING_MS = Number(process.env.BENCH_RING_MS ?? 200);
+const LOAD = Number(process.env.BENCH_LOAD ?? 0.9);
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+const ORDER = (process.env.BENCH_ORDER ?? 'app_queue,switchboard').split(',') as System[];
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const WRITE = process.env.BENCH_WRITE !== '0';
+const ROOT = resolve(import.meta.dirname, '..');
+const APP_QUEUE_NUMBER = '499'; // asterisk-config/extensions.conf, bench section
+const SWITCHBOARD_NUMBER = '498'; // any other number: bench/flows has no routes.yaml, all go to acd-queue
+const ARI = process.env.SWITCHBOARD_ARI_URL ?? 'http://127.0.0.1:8088';
+const AUTH = `${process.env.SWITCHBOARD_ARI_USER ?? 'switchboard'}:${process.env.SWITCHBOARD_ARI_PASSWORD ?? 'switchboard-dev'}`;
+
+type System = 'app_queue' | 'switchboard';
+if (!Number.isInteger(CALLERS) || CALLERS < 1 || !Number.isInteger(AGENTS) || AGENTS < 1 || AGENTS > 6) {
+  process.stderr.write('usage: npx tsx bench/acd-latency.ts [callers >= 1] [agents 1-6]\n');
+  process.exit(2);
+}
+if (ORDER.length !== 2 || !ORDER.includes('app_queue') || !ORDER.includes('switchboard')) throw new Error('BENCH_ORDER: app_queue,switchboard or switchboard,app_queue');
+
+// ---------------------------------------------------------------------------------------------
+// Observer: Asterisk's own timestamps of channel and bridge events.
+
+interface Ev {
+  type: string;
+  at: number;
+  channelId: string;
+  name: string;
+  state?: string;
+  app?: string;
+  bridgeId?: string;
+}
+const KEEP = new Set(['ChannelCreated', 'ChannelDialplan', 'ChannelStateChange', 'ChannelEnteredBridge', 'ChannelHangupRequest', 'ChannelDestroyed']);
+const events: Ev[] = [];
+const observer = new WebSocket(`${ARI.replace(/^http/, 'ws')}/ari/events?app=bench-acd-observer&subscribeAll=true&api_key=${encodeURIComponent(AUTH)}`);
+observer.on('message', (raw) => {
+  const e = JSON.parse(String(raw)) as { type: string; timestamp: string; channel?: { id: string; name: string; state: string }; dialplan_app?: string; bridge?: { id: string } };
+  if (!KEEP.has(e.type) || !e.channel) return;
+  const at = parseAriTime(e.timestamp);
+  if (at === null) return;
+  events.push({ type: e.type, at, channelId: e.channel.id, name: e.channel.name, state: e.channel.state, ...(e.dialplan_app !== undefined ? { app: e.dialplan_app } : {}), ...(e.bridge ? { bridgeId: e.bridge.id } : {}) });
+});
+await new Promise((r, j) => (observer.once('open', r), observer.once('error', j)));
+
+const cli = (command: string) => execFileSync('bash', [resolve(ROOT, 'scripts/asterisk.sh'), 'cli', command], { encoding: 'utf8' });
+
+// ---------------------------------------------------------------------------------------------
+// Load: the same seeded Poisson arrivals for both systems.
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+// One agent serves a call in ring + talk (+ ~100 ms of SIP and bridging); LOAD of that per agent.
+const MEAN_GAP_MS = (RING_MS + HOLD_MS + 100) / AGENTS / LOAD;
+const rand = mulberry32(SEED);
+const offsets: number[] = [];
+for (let i = 0, t = 0; i < CALLERS; i++) {
+  offsets.push(Math.round(t));
+  t += -Math.log(1 - rand()) * MEAN_GAP_MS;
+}
+
+async function runCallers(service: string): Promise<SippResult[]> {
+  return Promise.all(
+    offsets.map((offset) =>
+      new Promise((r) => setTimeout(r, offset)).then(() => sippCall({ scenario: 'caller-until-bye', service, timeoutS: 300 }).done),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup shared by both systems: clean Asterisk, SIPp agents registered as PJSIP/1001...
+
+await clearAsterisk();
+const users = Array.from({ length: AGENTS }, (_, i) => String(1001 + i));
+const agents: SippAgent[] = [];
+for (const user of users) agents.push(await startAgent({ user, behaviour: 'answer', answerAfterMs: RING_MS, holdMs: HOLD_MS }));
+await waitFor(async () => {
+  for (const user of users) if (((await ari('GET', `/endpoints/PJSIP/${user}`)) as { state: string }).state !== 'online') return false;
+  return true;
+}, 15_000, 'the agents to be online');
+const asteriskVersion = ((await ari('GET', '/asterisk/info')) as { system: { version: string } }).system.version;
+
+// app_queue: every static member except ours is paused (an old registration would get rung).
+for (let n = 1001; n <= 1006; n++) cli(`queue ${users.includes(String(n)) ? 'unpause' : 'pause'} member PJSIP/${n} queue bench reason bench`);
+
+interface Phase {
+  system: System;
+  from: number;
+  to: number;
+  results: SippResult[];
+  /** Per agent, the INVITEs of this phase. */
+  invites: Map<string, AgentCall[]>;
+  /** Caller channel id -> queue entry (ms). */
+  entries: Map<string, number>;
+  /** Agent channel id -> when Switchboard logged "ringing agent" (debug logs only). */
+  ringLogged: Map<string, number>;
+  missed: number;
+  notAnswered: number;
+  logFile?: string;
+}
+
+const callsSoFar = () => new Map(agents.map((a) => [a.user, a.calls().length]));
+
+async function settle() {
+  await waitFor(async () => (await channels()).length === 0, 30_000, 'Asterisk to have no channels');
+}
+
+async function runAppQueue(): Promise<Phase> {
+  const before = callsSoFar();
+  const from = Date.now();
+  const results = await runCallers(APP_QUEUE_NUMBER);
+  await settle();
+  const to = Date.now();
+  const entries = new Map<string, number>();
+  for (const e of events) if (e.at >= from && e.at <= to && e.type === 'ChannelDialplan' && e.app === 'Queue' && !entries.has(e.channelId)) entries.set(e.channelId, e.at);
+  const invites = new Map(agents.map((a) => [a.user, a.calls().slice(before.get(a.user))]));
+  return { system: 'app_queue', from, to, results, invites, entries, ringLogged: new Map(), missed: 0, notAnswered: 0 };
+}
+
+async function runSwitchboard(): Promise<Phase> {
+  const dataDir = newDataDir();
+  const server: RunningServer = await startServer({ dataDir, key: createKey(dataDir), flowsDir: resolve(ROOT, 'bench/flows'), entryFlow: 'acd-queue', env: { SWITCHBOARD_LOG_LEVEL: LOG_LEVEL } });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  try {
+    await api('PUT', '/api/v1/skills/bench', { description: 'bench' });
+    await api('POST', '/api/v1/queues', {
+      id: 'bench', name: 'bench', skills: [{ skill: 'bench', minProficiency: 1 }], strategy: 'longest-idle', ringTimeoutSec: 15, wrapUpSec: 0,
+      hold: { moh: 'default', announceEverySec: null, announcePosition: false, announceWait: false },
+    });
+    for (const user of users) await api('POST', '/api/v1/agents', { id: `a${user}`, name: `a${user}`, endpoints: [`PJSIP/${user}`], skills: { bench: 1 } });
+    for (const user of users) await waitFor(async () => (await server.api(`/api/v1/agents/a${user}`)).body.live?.registered === true, 10_000, `a${user} registered`);
+    for (const user of users) await api('POST', `/api/v1/agents/a${user}/login`);
+
+    const before = callsSoFar();
+    const from = Date.now();
+    const results = await runCallers(SWITCHBOARD_NUMBER);
+    await settle();
+    const to = Date.now();
+
+    const channelOf = new Map<string, string>();
+    for (let offset = 0; ; offset += 500) {
+      const page = await api('GET', `/api/v1/calls?limit=500&offset=${offset}`);
+      for (const c of page.items as { id: string; channelId: string }[]) channelOf.set(c.id, c.channelId);
+      if (offset + 500 >= page.total) break;
+    }
+    const journal = (await api('GET', '/api/v1/acd/journal?limit=5000')) as { type: string; at: string; callId: string | null }[];
+    const entries = new Map<string, number>();
+    let missed = 0;
+    for (const row of journal) {
+      if (row.type === 'acd.enqueued' && row.callId && channelOf.has(row.callId)) entries.set(channelOf.get(row.callId)!, Date.parse(row.at));
+      if (row.type === 'acd.offer.missed') missed++;
+    }
+    // The queue node's own row is the earlier of the two (written before the enqueue); use it when present.
+    for (const [callId, channelId] of channelOf) {
+      const events = (await api('GET', `/api/v1/calls/${callId}`)).events as { type: string; at: string }[];
+      const entered = events.find((e) => e.type === 'queue.entered');
+      if (entered) entries.set(channelId, Date.parse(entered.at));
+    }
+    const notAnswered = ((await api('GET', '/api/v1/calls?limit=500&tag=bench-not-answered')).total as number) ?? 0;
+    await server.kill('SIGTERM');
+    const ringLogged = new Map<string, number>();
+    for (const line of readFileSync(server.logFile, 'utf8').split('\n')) {
+      if (!line.includes('acd: ringing agent')) continue;
+      try {
+        const j = JSON.parse(line) as { time: number; legId: string };
+        ringLogged.set(j.legId, j.time);
+      } catch {
+        // not JSON
+      }
+    }
+    const invites = new Map(agents.map((a) => [a.user, a.calls().slice(before.get(a.user))]));
+    return { system: 'switchboard', from, to, results, invites, entries, ringLogged, missed, notAnswered, logFile: server.logFile };
+  } finally {
+    await server.kill('SIGKILL');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis
+
+interface Sample {
+  kind: 'free' | 'handoff';
+  /** INVITE at the agent (SIPp) - start. */
+  ms: number;
+  /** Asterisk clock only: caller ChannelCreated -> agent ChannelCreated (free), agent hang-up -> next agent ChannelCreated (handoff). */
+  asteriskMs: number | null;
+  /** Breakdown: start -> agent channel created; channel created -> INVITE; (Switchboard, debug) start -> "ringing agent" log. */
+  toChannelMs: number;
+  channelToInviteMs: number;
+  toDecisionMs: number | null;
+}
+
+interface Analysis {
+  system: System;
+  samples: Sample[];
+  failed: number;
+  unmatched: number;
+  notServed: number;
+  missed: number;
+  wallS: number;
+  maxWaiting: number;
+}
+
+function analyse(phase: Phase, previousEnd: Map<string, number>): Analysis {
+  const inPhase = events.filter((e) => e.at >= phase.from - 1000 && e.at <= phase.to);
+  const created = new Map<string, number>();
+  const hangup = new Map<string, number>();
+  const byBridge = new Map<string, Set<string>>();
+  const names = new Map<string, string>();
+  for (const e of inPhase) {
+    names.set(e.channelId, e.name);
+    if (e.type === 'ChannelCreated') created.set(e.channelId, e.at);
+    if ((e.type === 'ChannelHangupRequest' || e.type === 'ChannelDestroyed') && !hangup.has(e.channelId)) hangup.set(e.channelId, e.at);
+    if (e.type === 'ChannelEnteredBridge' && e.bridgeId) (byBridge.get(e.bridgeId) ?? byBridge.set(e.bridgeId, new Set()).get(e.bridgeId)!).add(e.channelId);
+  }
+  const callerOf = new Map<string, string>();
+  for (const members of byBridge.values()) {
+    const list = [...members];
+    const caller = list.find((id) => names.get(id)?.startsWith('PJSIP/trunk-'));
+    for (const id of list) if (caller && /^PJSIP\/10\d\d-/.test(names.get(id) ?? '')) callerOf.set(id, caller);
+  }
+
+  const samples: Sample[] = [];
+  let unmatched = 0;
+  const served = new Set<string>();
+  for (const user of users) {
+    const legs = [...created].filter(([id]) => names.get(id)?.startsWith(`PJSIP/${user}-`)).sort((a, b) => a[1] - b[1]);
+    const invites = phase.invites.get(user) ?? [];
+    if (legs.length !== invites.length) process.stderr.write(`warning: ${phase.system} agent ${user}: ${legs.length} channels, ${invites.length} INVITEs\n`);
+    let lastFree = previousEnd.get(user) ?? -Infinity;
+    let lastLeg: string | null = null;
+    for (let i = 0; i < Math.min(legs.length, invites.length); i++) {
+      const [legId, legAt] = legs[i]!;
+      const invite = invites[i]!;
+      if (Math.abs(invite.invitedAt - legAt) > 200) process.stderr.write(`warning: ${phase.system} agent ${user} call ${i}: INVITE ${invite.invitedAt - legAt} ms from its channel\n`);
+      const caller = callerOf.get(legId);
+      const entry = caller ? phase.entries.get(caller) : undefined;
+      if (!caller || entry === undefined) unmatched++;
+      else {
+        served.add(caller);
+        const handoff = lastFree > entry;
+        const start = handoff ? lastFree : entry;
+        const ringAt = phase.ringLogged.get(legId);
+        const prevHangup = lastLeg ? hangup.get(lastLeg) : undefined;
+        const callerCreated = created.get(caller);
+        samples.push({
+          kind: handoff ? 'handoff' : 'free',
+          ms: invite.invitedAt - start,
+          asteriskMs: handoff ? (prevHangup !== undefined ? legAt - prevHangup : null) : callerCreated !== undefined ? legAt - callerCreated : null,
+          toChannelMs: legAt - start,
+          channelToInviteMs: invite.invitedAt - legAt,
+          toDecisionMs: ringAt !== undefined ? ringAt - start : null,
+        });
+      }
+      if (invite.endedAt !== null) lastFree = invite.endedAt;
+      lastLeg = legId;
+    }
+    previousEnd.set(user, lastFree);
+  }
+  // Callers waiting at once (from queue entry to their agent's channel), the peak.
+  const spans: [number, number][] = [];
+  for (const [leg, caller] of callerOf) {
+    const entry = phase.entries.get(caller);
+    const at = created.get(leg);
+    if (entry !== undefined && at !== undefined) spans.push([entry, 1], [at, -1]);
+  }
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let waiting = 0;
+  let maxWaiting = 0;
+  for (const [, d] of spans) maxWaiting = Math.max(maxWaiting, (waiting += d));
+  return {
+    system: phase.system,
+    samples,
+    failed: phase.results.filter((r) => r.code !== 0).length,
+    unmatched,
+    notServed: Math.max(CALLERS - served.size, phase.notAnswered),
+    missed: phase.missed,
+    wallS: (phase.to - phase.from) / 1000,
+    maxWaiting,
+  };
+}
+
+const q = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! : NaN;
+};
+const stats = (values: number[]) => ({ n: values.length, p50: q(values, 0.5), p99: q(values, 0.99), max: values.length ? Math.max(...values) : NaN });
+const fmt = (v: number) => (Number.isNaN(v) ? '–' : `${Math.round(v)} ms`);
+const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
+
+// ---------------------------------------------------------------------------------------------
+// Run
+
+const phases: Phase[] = [];
+try {
+  for (const system of ORDER) {
+    process.stderr.write(`${system}: ${CALLERS} callers, mean gap ${Math.round(MEAN_GAP_MS)} ms...\n`);
+    phases.push(system === 'app_queue' ? await runAppQueue() : await runSwitchboard());
+  }
+} finally {
+  for (const a of agents) await a.stop().catch(() => undefined);
+  for (let n = 1001; n <= 1006; n++) {
+    try {
+      cli(`queue unpause member PJSIP/${n} queue bench`);
+    } catch {
+      // best effort
+    }
+  }
+  observer.close();
+}
+
+const previousEnd = new Map<string, number>();
+const inRunOrder = phases.map((p) => analyse(p, previousEnd));
+const base = inRunOrder.find((a) => a.system === 'app_queue')!;
+const ours = inRunOrder.find((a) => a.system === 'switchboard')!;
+const analyses = [base, ours];
+const of = (a: Analysis, kind: Sample['kind'], field: 'ms' | 'asteriskMs' | 'toChannelMs' | 'channelToInviteMs' | 'toDecisionMs' = 'ms') =>
+  stats(a.samples.filter((s) => s.kind === kind && s[field] !== null).map((s) => s[field] as number));
+
+const rows: string[] = [];
+rows.push('| System | offer to free agent: samples | p50 | p99 | max | hand-off to waiting caller: samples | p50 | p99 | max | failed calls | callers not served |');
+rows.push('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const a of analyses) {
+  const f = of(a, 'free');
+  const h = of(a, 'handoff');
+  rows.push(`| ${a.system === 'app_queue' ? 'app_queue `Queue()`' : 'Switchboard ACD'} | ${f.n} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.max)} | ${h.n} | ${fmt(h.p50)} | ${fmt(h.p99)} | ${fmt(h.max)} | ${a.failed} | ${a.notServed} |`);
+}
+{
+  const [fb, fo, hb, ho] = [of(base, 'free'), of(ours, 'free'), of(base, 'handoff'), of(ours, 'handoff')];
+  rows.push(`| **ratio Switchboard / app_queue** | | ${ratio(fo.p50, fb.p50)} | ${ratio(fo.p99, fb.p99)} | ${ratio(fo.max, fb.max)} | | ${ratio(ho.p50, hb.p50)} | ${ratio(ho.p99, hb.p99)} | ${ratio(ho.max, hb.max)} | | |`);
+}
+
+const detail: string[] = [];
+detail.push('| System | case | start → agent channel created (p50 / p99) | channel created → INVITE at the agent (p50 / p99) | Asterisk clock only (p50 / p99) | start → "ringing agent" logged (p50 / p99) |');
+detail.push('|---|---|---|---|---|---|');
+for (const a of analyses) {
+  for (const kind of ['free', 'handoff'] as const) {
+    const c = of(a, kind, 'toChannelMs');
+    const i = of(a, kind, 'channelToInviteMs');
+    const s = of(a, kind, 'asteriskMs');
+    const d = of(a, kind, 'toDecisionMs');
+    detail.push(`| ${a.system} | ${kind === 'free' ? 'free agent (from queue entry)' : 'hand-off (from agent BYE)'} | ${fmt(c.p50)} / ${fmt(c.p99)} | ${fmt(i.p50)} / ${fmt(i.p99)} | ${fmt(s.p50)} / ${fmt(s.p99)} | ${d.n ? `${fmt(d.p50)} / ${fmt(d.p99)}` : '–'} |`);
+  }
+}
+
+const git = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+const sippVersion = (() => {
+  try {
+    return /v[\d.]+/.exec(execFileSync('sipp', ['-v'], { encoding: 'utf8' }))?.[0] ?? '?';
+  } catch (err) {
+    return /v[\d.]+/.exec(String((err as { stdout?: string }).stdout ?? ''))?.[0] ?? '?';
+  }
+})();
+const date = new Date().toISOString().slice(0, 10);
+const block = [
+  `Run ${date}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Asterisk ${asteriskVersion}, SIPp ${sippVersion}, Switchboard ${git}.`,
+  `Command: \`npx tsx bench/acd-latency.ts ${CALLERS} ${AGENTS}\` (hold ${HOLD_MS} ms, ring ${RING_MS} ms, load ${LOAD}, seed ${SEED}, order ${ORDER.join(' then ')}, Switchboard log level ${LOG_LEVEL}).`,
+  `${CALLERS} callers per system, Poisson arrivals with a mean gap of ${Math.round(MEAN_GAP_MS)} ms; ${AGENTS} agents; wall ${analyses.map((a) => `${a.system} ${a.wallS.toFixed(0)} s`).join(', ')}; most callers waiting at once: ${analyses.map((a) => `${a.system} ${a.maxWaiting}`).join(', ')}.`,
+  '',
+  ...rows,
+  '',
+  `Where the time goes (same samples; "start" is the queue entry or the agent's BYE as above; the last column needs BENCH_LOG_LEVEL=debug):`,
+  '',
+  ...detail,
+  '',
+  `Unmatched INVITEs (no bridge or no queue entry): ${analyses.map((a) => `${a.system} ${a.unmatched}`).join(', ')}; Switchboard missed offers (RONA): ${ours.missed}.`,
+].join('\n');
+
+process.stdout.write(`${block}\n`);
+const logFile = phases.find((p) => p.logFile)?.logFile;
+if (logFile) process.stdout.write(`Switchboard log: ${logFile}\n`);
+
+if (WRITE) {
+  const path = resolve(ROOT, 'bench/RESULTS.md');
+  const BEGIN = '<!-- acd-latency:begin (generated by bench/acd-latency.ts; text outside the markers is kept) -->';
+  const END = '<!-- acd-latency:end -->';
+  const TITLE = '## ACD offer latency vs app_queue';
+  const text = readFileSync(path, 'utf8'); // re-read right before writing: others edit other sections
+  let next: string;
+  if (text.includes(BEGIN) && text.includes(END)) {
+    next = text.slice(0, text.indexOf(BEGIN) + BEGIN.length) + '\n' + block + '\n' + text.slice(text.indexOf(END));
+  } else if (text.includes(TITLE)) {
+    const at = text.indexOf(TITLE) + TITLE.length;
+    const lineEnd = text.indexOf('\n', at);
+    next = `${text.slice(0, lineEnd + 1)}${BEGIN}\n${block}\n${END}\n${text.slice(lineEnd + 1)}`;
+  } else {
+    next = `${text.trimEnd()}\n\n${TITLE}\n${BEGIN}\n${block}\n${END}\n`;
+  }
+  writeFileSync(path, next);
+}
+process.exit(base.failed + ours.failed > 0 ? 1 : 0);
