@@ -3,6 +3,7 @@ import { clearAsterisk, waitFor } from './support/asterisk.js';
 import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
 import { sippCall } from './support/sipp.js';
 import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+import { startUas } from './support/sipp-uas.js';
 import { resolve } from 'node:path';
 
 // The ACD on the real stack: agents are SIPp softphones registered to Asterisk, callers are SIPp
@@ -235,5 +236,28 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     expect(types).toEqual(expect.arrayContaining(['call.readopted', 'acd.adopted', 'acd.ended']));
     expect(types.filter((t) => t === 'acd.offered')).toHaveLength(1);
     expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+  });
+
+  it('given a waiting caller, when they press 2 for a callback and hang up, then their place is kept and the free agent is connected to them through the trunk', async () => {
+    await queue('support');
+    const sam = await agent('sam', { user: '1002', behaviour: 'answer' }, { support: 1 });
+    expect((await post('/api/v1/agents/sam/pause', { reason: 'lunch' })).status).toBe(200);
+    const caller = await sippCall({ scenario: 'caller-dtmf', service: '401', dtmf: [{ afterMs: 2_500, digits: '2' }] }).done;
+    expect(caller.code, caller.output).toBe(0);
+    const [callId] = await callIds();
+    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 1, 5_000, 'the callback to wait in line');
+
+    // The trunk's far end (the customer's phone) answers the callback and hangs up after 2 s.
+    const customer = await startUas('uas-answer-bye', { pauseMs: 2_000 });
+    try {
+      expect((await post('/api/v1/agents/sam/unpause')).status).toBe(200);
+      await waitFor(async () => (await timeline(callId!)).some((e) => e.type === 'acd.ended'), 20_000, 'the callback conversation to end');
+    } finally {
+      await customer.stop();
+    }
+    const types = (await timeline(callId!)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['queue.callback', 'acd.callback.requested', 'acd.offered', 'acd.callback.dialing', 'acd.callback.connected', 'acd.ended']));
+    expect(sam.calls()).toHaveLength(1);
+    expect(sam.calls()[0]?.end).toBe('asterisk');
   });
 });
