@@ -504,7 +504,7 @@ const sippVersion = (() => {
 const date = new Date().toISOString().slice(0, 10);
 const block = [
   `Run ${date}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Asterisk ${asteriskVersion}, SIPp ${sippVersion}, Switchboard ${git}.`,
-  `Command: \`npx tsx bench/acd-latency.ts ${CALLERS} ${AGENTS}\` (hold ${HOLD_MS} ms, ring ${RING_MS} ms, load ${LOAD}, seed ${SEED}, order ${ORDER.join(' then ')}, Switchboard log level ${LOG_LEVEL}).`,
+  `Command: \`${TRACE ? 'BENCH_TRACE=1 ' : ''}npx tsx bench/acd-latency.ts ${CALLERS} ${AGENTS}\` (hold ${HOLD_MS} ms, ring ${RING_MS} ms, load ${LOAD}, seed ${SEED}, order ${ORDER.join(' then ')}, Switchboard log level ${LOG_LEVEL}).`,
   `${CALLERS} callers per system, Poisson arrivals with a mean gap of ${Math.round(MEAN_GAP_MS)} ms; ${AGENTS} agents; wall ${analyses.map((a) => `${a.system} ${a.wallS.toFixed(0)} s`).join(', ')}; most callers waiting at once: ${analyses.map((a) => `${a.system} ${a.maxWaiting}`).join(', ')}.`,
   '',
   ...rows,
