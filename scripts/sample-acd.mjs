@@ -19,7 +19,8 @@ const call = async (method, path, body) => {
 };
 
 const upsert = async (collection, item) => {
-  const put = await call('PUT', `/api/v1/${collection}/${item.id}`, item);
+  const { id, ...body } = item;
+  const put = await call('PUT', `/api/v1/${collection}/${id}`, body);
   if (put.status === 404) {
     const post = await call('POST', `/api/v1/${collection}`, item);
     if (post.status >= 300) throw new Error(`${collection}/${item.id}: ${post.status} ${post.text}`);
