@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createAriHttp } from './adapters/ari/ari-http.js';
 import { startAriEventSocket } from './adapters/ari/ari-event-socket.js';
 import { mapAriEvent } from './adapters/ari/ari-event-mapper.js';
+import { createAriSoftphones } from './adapters/ari/ari-softphones.js';
 import { createAriTelephony } from './adapters/ari/ari-telephony.js';
 import { createFlowCatalog } from './adapters/flows/flow-catalog.js';
 import { watchFlows } from './adapters/flows/flow-watcher.js';
@@ -15,6 +16,7 @@ import { createSqliteAcdStateStore } from './adapters/sqlite/sqlite-acd-state-st
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
 import { createSqliteCalendarOverrideStore } from './adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
+import { createSqliteSoftphoneStore } from './adapters/sqlite/sqlite-softphone-store.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { createAcdEngine } from './core/acd/acd-engine.js';
 import { buildApp } from './http/build-app.js';
@@ -22,6 +24,7 @@ import { createAcdService } from './services/acd-service.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { createCalendarOverrideService } from './services/calendar-override-service.js';
 import { createCallRuntime, type CallRuntime } from './services/call-runtime.js';
+import { createSoftphoneService } from './services/softphone-service.js';
 import { VERSION } from './version.js';
 
 // The composition root: config → adapters → services → HTTP → listen. Nothing else wires
@@ -68,6 +71,10 @@ async function main() {
 
   const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
   const telephony = createAriTelephony(request, config.ariApp);
+  // Agents' softphones live in Asterisk's memory: pushed again on every ARI connect.
+  const softphones = createSoftphoneService({
+    store: createSqliteSoftphoneStore(db), provisioner: createAriSoftphones(request), endpointStates: () => telephony.endpointStates(), now, logger,
+  });
 
   const acdConfig = createSqliteAcdConfigStore(db, now);
   const acdState = createSqliteAcdStateStore(db);
@@ -116,7 +123,10 @@ async function main() {
         calls_.handle(mapped);
         acd.handleTelephony(mapped);
       },
-      onConnected: () => reconcile(),
+      onConnected: () => {
+        void softphones.provisionAll();
+        reconcile();
+      },
       onDisconnected: () => undefined,
     },
   );
@@ -129,6 +139,7 @@ async function main() {
     flows: { catalog: flows, reload: () => reloadFlows('API') },
     calendarOverrides: overrides,
     acd: { control: acd, config: acdConfig, journal: acdState },
+    softphones,
     health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: calls_.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });
@@ -148,6 +159,7 @@ async function main() {
     await watcher?.close();
     await socket.close();
     acd.stop();
+    softphones.stop();
     await calls_.idle();
     db.close();
     process.exit(0);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { CallStore } from '../ports/call-store.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CalendarOverrideService } from '../services/calendar-override-service.js';
+import type { SoftphoneService } from '../services/softphone-service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { acdRoutes } from './routes/acd/index.js';
@@ -20,6 +21,7 @@ import { healthRoutes, type HealthDeps } from './routes/health/index.js';
 import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
 import { queueRoutes } from './routes/queues/index.js';
 import { skillRoutes } from './routes/skills/index.js';
+import { softphoneRoutes } from './routes/softphones/index.js';
 import { ErrorSchema } from './schemas.js';
 
 export type { AcdDeps } from './routes/acd/deps.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   calendarOverrides: CalendarOverrideService;
   /** The ACD (skills, agents, queues, pause reasons, live state, journal); without it those routes are absent. */
   acd?: AcdDeps;
+  /** Agents' softphones provisioned in Asterisk; without it /softphones is absent. */
+  softphones?: SoftphoneService;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -74,5 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(acdRoutes(deps.acd), { prefix: '/api/v1' });
     await app.register(transferRoutes(deps.acd.control), { prefix: '/api/v1' });
   }
+  if (deps.softphones) await app.register(softphoneRoutes(deps.softphones), { prefix: '/api/v1' });
   return app;
 }

@@ -1,29 +1,19 @@
+import { SoftphoneRejectedError, type SoftphoneProvisioner, type SoftphoneSpec } from '../../ports/softphone-store.js';
 import { TelephonyError } from '../../ports/telephony.js';
 import { AriHttpError, AriUnavailableError, type AriRequest } from './ari-http.js';
 
-export interface SoftphoneSpec {
-  /** Endpoint, AOR and auth id, and the SIP username the phone registers with. */
-  id: string;
-  password: string;
-  /** Asterisk caller id string, e.g. "Agent 2001" <2001>. */
-  callerId: string;
-}
-
-export interface Softphones {
-  /** Creates or updates the phone's PJSIP endpoint, AOR and auth; the phone can register at once. */
-  provisionSoftphone(spec: SoftphoneSpec): Promise<void>;
-  /** Removes them; resolves also when they do not exist. */
-  removeSoftphone(id: string): Promise<void>;
-}
+export type { SoftphoneCredentials, SoftphoneSpec } from '../../ports/softphone-store.js';
+export type Softphones = SoftphoneProvisioner;
 
 /** PJSIP ids end up in URLs, dial strings and SIP URIs. */
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 // ARI push configuration (PUT /asterisk/config/dynamic/res_pjsip/{type}/{id}) into the sorcery
 // memory wizard that asterisk-config/sorcery.conf puts after pjsip.conf. Memory objects are lost
-// when Asterisk restarts: the owner provisions again on reconnect. Pushed objects cannot use
-// pjsip.conf templates, so the fields of [agent-base] and [aor-base] are repeated here.
-export function createAriSoftphones(request: AriRequest, options: { context?: string; qualifyFrequencySec?: number } = {}): Softphones {
+// when Asterisk restarts: services/softphone-service provisions again on every ARI connect.
+// Pushed objects cannot use pjsip.conf templates, so the fields of [agent-base] and [aor-base]
+// are repeated here.
+export function createAriSoftphones(request: AriRequest, options: { context?: string; qualifyFrequencySec?: number } = {}): SoftphoneProvisioner {
   const put = (objectType: 'endpoint' | 'aor' | 'auth', id: string, fields: Record<string, string>) =>
     request(
       'asterisk.updateObject',
@@ -39,12 +29,31 @@ export function createAriSoftphones(request: AriRequest, options: { context?: st
     }
   };
 
+  // A pre-computed digest (auth_type digest, Asterisk 22.2+) keeps the password out of Asterisk:
+  // the auth then holds `password_digest` = MD5:<md5(username:realm:password)> and `realm`, which
+  // must be the realm the digest was made for (Asterisk challenges with it). Two things a PUT does
+  // not do, because it only changes the fields it names: the digest push clears a password left by
+  // an earlier plain push (`password: ''`); the plain push cannot clear a digest (an empty
+  // password_digest is ignored, and a digest wins over a password), so it recreates the auth then.
+  const putAuth = async (spec: SoftphoneSpec) => {
+    if ('passwordDigest' in spec) {
+      await put('auth', spec.id, { auth_type: 'digest', username: spec.id, realm: spec.realm, password_digest: spec.passwordDigest, password: '' });
+      return;
+    }
+    const plain = { auth_type: 'userpass', username: spec.id, password: spec.password };
+    const fields = await put('auth', spec.id, plain);
+    if (Array.isArray(fields) && fields.some((f) => f.attribute === 'password_digest' && f.value !== '')) {
+      await remove('auth', spec.id);
+      await put('auth', spec.id, plain);
+    }
+  };
+
   return {
     provisionSoftphone: (spec) =>
       guard('provisionSoftphone', spec.id, async () => {
         // The endpoint names its auth and AOR; Asterisk does not check that they exist, but a
         // phone registering in between would be refused, so they go first.
-        await put('auth', spec.id, { auth_type: 'userpass', username: spec.id, password: spec.password });
+        await putAuth(spec);
         await put('aor', spec.id, {
           max_contacts: '1',
           remove_existing: 'yes',
@@ -75,14 +84,17 @@ export function createAriSoftphones(request: AriRequest, options: { context?: st
   };
 }
 
-// 403: an object with this id comes from pjsip.conf (read-only: "Cannot update sorcery objects");
-// 400: a field Asterisk does not know. Both are refusals of this request.
+// 403: an object with this id comes from pjsip.conf (read-only: "Cannot update sorcery objects",
+// "Could not delete object"); 400: a field Asterisk does not know or a value it refuses (a
+// malformed password_digest). Both are refusals of this request. Error messages carry ARI's
+// error body, never the request's (so never a password or digest).
 async function guard(what: string, id: string, run: () => Promise<void>): Promise<void> {
-  if (!ID.test(id)) throw new TelephonyError('rejected', `${what}: invalid softphone id '${id}'`);
+  if (!ID.test(id)) throw new SoftphoneRejectedError('invalid', `${what}: invalid softphone id '${id}'`);
   try {
     await run();
   } catch (err) {
-    if (err instanceof AriHttpError) throw new TelephonyError('rejected', `${what} ${id}: ${err.message}`);
+    if (err instanceof AriHttpError && err.status === 403) throw new SoftphoneRejectedError('read_only', `${what} ${id}: ${err.message}`);
+    if (err instanceof AriHttpError) throw new SoftphoneRejectedError('invalid', `${what} ${id}: ${err.message}`);
     if (err instanceof AriUnavailableError) throw new TelephonyError(err.reason === 'timeout' ? 'timeout' : 'unavailable', `${what} ${id}: ${err.message}`);
     throw err;
   }

@@ -99,7 +99,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   },
   {
     version: 3,
-    name: 'ACD: skills, agents, queues, pause reasons, live state, journal; api keys tied to an agent',
+    name: 'ACD: skills, agents, queues, pause reasons, live state, journal; api keys tied to an agent; softphones',
     sql: `
       CREATE TABLE acd_skills (
         id TEXT PRIMARY KEY,
@@ -190,6 +190,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       -- An agent-role key may act only for its agent. Deleting the agent unties the key rather than
       -- letting a later agent created with the same id inherit it.
       ALTER TABLE api_keys ADD COLUMN agent_id TEXT REFERENCES acd_agents (id) ON DELETE SET NULL;
+
+      -- Agents' softphones, pushed to Asterisk (PJSIP endpoint, AOR and auth) on every ARI connect.
+      -- No password: secret is Asterisk's password_digest, 'MD5:' + md5(id:realm:password), and the
+      -- realm is pushed with it, so REGISTERs are challenged with the realm the digest was made for.
+      CREATE TABLE softphones (
+        id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^A-Za-z0-9_.-]*'),
+        caller_id TEXT NOT NULL,
+        realm TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
     `,
   },
 ];
