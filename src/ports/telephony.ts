@@ -53,7 +53,25 @@ export interface Telephony {
    * contact for it (state 'online'); static contacts such as the trunk's count as registered.
    */
   endpointStates(): Promise<EndpointState[]>;
+  /**
+   * Tell the phone that asked for a transfer (transferRequested, on a leg dialled with
+   * ariTransfers) how it goes: a NOTIFY with a SIP status line on its REFER subscription.
+   * Resolves also when the channel has no transfer pending (Asterisk ignores it then).
+   */
+  transferProgress(channelId: string, state: TransferProgressState): Promise<void>;
 }
+
+/**
+ * What transferProgress reports to the phone (Asterisk's transfer_progress `states`, without their
+ * `channel_` prefix), and the NOTIFY sipfrag it sends. The first report also sends the 100 Trying
+ * Asterisk holds back until then. progress keeps the REFER subscription open and may be repeated;
+ * the others end it, and reports after that are ignored.
+ *  - progress:    100 Trying
+ *  - answered:    200 OK (the transfer is done; a phone then hangs up its call)
+ *  - unavailable: 503 Service Unavailable
+ *  - declined:    603 Decline
+ */
+export type TransferProgressState = 'progress' | 'answered' | 'unavailable' | 'declined';
 
 export interface EndpointState {
   /** Dial string of the endpoint, e.g. PJSIP/1001. */
@@ -76,6 +94,12 @@ export interface DialTarget {
   endpoint: string;
   callerId?: string;
   timeoutSec: number;
+  /**
+   * Hand this leg's SIP REFERs (the transfer key on an agent's phone) to Switchboard instead of
+   * letting Asterisk transfer by itself: each REFER arrives as transferRequested and is answered
+   * with transferProgress. Without it Asterisk transfers into the endpoint's dialplan context.
+   */
+  ariTransfers?: boolean;
 }
 
 // Inbound telephony events, already mapped from ARI JSON (adapters/ari/ari-event-mapper).
@@ -95,4 +119,21 @@ export type TelephonyEvent =
    * An endpoint's registration state, level-triggered: Asterisk repeats it unchanged whenever the
    * endpoint's channels change, so compare with the last known state.
    */
-  | { type: 'endpointState'; at: number; endpoint: string; registered: boolean };
+  | { type: 'endpointState'; at: number; endpoint: string; registered: boolean }
+  /**
+   * The far end of a channel asked for a transfer (SIP REFER) on a leg dialled with ariTransfers.
+   * Asterisk has accepted the REFER (202) and does nothing else: answer with transferProgress.
+   * channelId: the channel that got the REFER; legId: the same when it is one of our legs.
+   * blind: destination is what the phone dialled (the Refer-To user part, e.g. '2001').
+   * attended: replacesChannelId is the channel (when Asterisk knows it) whose call the phone
+   * wants to join to this one; destination is null.
+   */
+  | {
+      type: 'transferRequested';
+      at: number;
+      channelId: string;
+      legId: string | null;
+      kind: 'blind' | 'attended';
+      destination: string | null;
+      replacesChannelId: string | null;
+    };

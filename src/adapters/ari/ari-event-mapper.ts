@@ -1,5 +1,5 @@
 import type { LiveChannel, TelephonyEvent } from '../../ports/telephony.js';
-import type { AriEvent, Channel, LiveRecording } from './ari-types.generated.js';
+import type { AriEvent, Channel, ChannelTransfer, LiveRecording } from './ari-types.generated.js';
 
 /** Outbound legs carry the id the core gave them (always `leg-…`), see ari-telephony dial(). */
 export const LEG_PREFIX = 'leg-';
@@ -55,6 +55,8 @@ export function mapAriEvent(event: AriEvent, fallbackNow: number): TelephonyEven
     case 'RecordingFinished':
     case 'RecordingFailed':
       return recordingFinished(event.recording, at, event.type === 'RecordingFailed');
+    case 'ChannelTransfer':
+      return transferRequested(event, at);
     default:
       return null;
   }
@@ -74,6 +76,29 @@ function recordingFinished(recording: LiveRecording, at: number, failed: boolean
     durationSec: recording.duration ?? null,
     talkingSec: recording.talking_duration ?? null,
     failed: failed || recording.state === 'failed',
+  };
+}
+
+// A REFER on a channel with PJSIP_TRANSFER_HANDLING ari-only (a leg dialled with ariTransfers):
+// Asterisk answers 202 and sends ChannelTransfer without `state`. Each POST transfer_progress is
+// echoed as another ChannelTransfer carrying the reported state (channel_progress,
+// channel_answered…; channel_unavailable is echoed as channel_declined on 22.10): those are our
+// own reports, not requests, and map to null. A REFER with Replaces (attended) carries the
+// other dialog's SIP Call-ID as protocol_id, and destination_channel when Asterisk has it.
+function transferRequested(event: ChannelTransfer, at: number): TelephonyEvent | null {
+  if (event.state) return null;
+  const channelId = event.referred_by?.source_channel?.id;
+  if (!channelId) return null;
+  const requested = event.refer_to?.requested_destination ?? {};
+  const attended = Boolean(requested.protocol_id || event.refer_to?.destination_channel);
+  return {
+    type: 'transferRequested',
+    at,
+    channelId,
+    legId: isLegId(channelId) ? channelId : null,
+    kind: attended ? 'attended' : 'blind',
+    destination: attended ? null : (requested.destination ?? null),
+    replacesChannelId: attended ? (event.refer_to?.destination_channel?.id ?? null) : null,
   };
 }
 

@@ -1,9 +1,24 @@
-import type { EndpointState, LiveChannel, Telephony } from '../../ports/telephony.js';
+import type { EndpointState, LiveChannel, Telephony, TransferProgressState } from '../../ports/telephony.js';
 import { TelephonyError } from '../../ports/telephony.js';
 import { AriHttpError, AriUnavailableError, type AriRequest } from './ari-http.js';
 import { toLiveChannel } from './ari-event-mapper.js';
 
 const HANGUP_REASON = { normal: 'normal', busy: 'busy', congestion: 'congestion', no_answer: 'no_answer' } as const;
+
+/**
+ * Set at originate (a dialplan function, so the parentheses matter: without them it would be a
+ * plain channel variable and Asterisk would keep handling REFERs itself). Write-only: reading it
+ * over ARI answers 500 "Unable to read provided function".
+ */
+export const ARI_TRANSFER_VARIABLES = { 'PJSIP_TRANSFER_HANDLING()': 'ari-only' } as const;
+
+/** transfer_progress `states` values accepted by Asterisk 22 (anything else: 400 "Invalid states value"). */
+const TRANSFER_STATES: Record<TransferProgressState, string> = {
+  progress: 'channel_progress',
+  answered: 'channel_answered',
+  unavailable: 'channel_unavailable',
+  declined: 'channel_declined',
+};
 
 /** Length of each DTMF digit we send (ARI's default, made explicit for the wait below). */
 const DTMF_DIGIT_MS = 100;
@@ -117,17 +132,24 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
     // ['leg', legId]) only when answered, which is what legAnswered means. Asterisk subscribes the
     // app to the channel at originate, so ChannelDestroyed with the cause (busy 17, no answer or
     // timeout 19) arrives without an explicit subscription, answered or not.
+    // ariTransfers: originate variables are applied once the PJSIP session exists, before the
+    // INVITE, so no REFER can come before them; a POST /variable afterwards would only be
+    // accepted from StasisStart (the answer) on: 409 "Channel not in Stasis application" before.
     dial: (legId, target) =>
       guard('dial', async () => {
         try {
-          await request('channels.originateWithId', {
-            channelId: legId,
-            endpoint: target.endpoint,
-            app,
-            appArgs: `leg,${legId}`,
-            callerId: target.callerId,
-            timeout: target.timeoutSec,
-          });
+          await request(
+            'channels.originateWithId',
+            {
+              channelId: legId,
+              endpoint: target.endpoint,
+              app,
+              appArgs: `leg,${legId}`,
+              callerId: target.callerId,
+              timeout: target.timeoutSec,
+            },
+            target.ariTransfers ? { body: { variables: { ...ARI_TRANSFER_VARIABLES } } } : {},
+          );
         } catch (err) {
           // 409: a channel with this id exists; the dial is refused, nothing went "gone".
           if (isHttp(err, 409)) throw new TelephonyError('rejected', `dial: ${err.message}`);
@@ -179,5 +201,12 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
       const endpoints = await guard('endpoints', () => request('endpoints.listByTech', { tech: 'PJSIP' }));
       return endpoints.map((e) => ({ endpoint: `${e.technology}/${e.resource}`, registered: e.state === 'online' }));
     },
+
+    // One NOTIFY per report on the phone's REFER subscription (the first one preceded by the
+    // 100 Trying that Asterisk holds back until then). Asterisk answers 204 even when nothing is
+    // pending (no REFER, a final state already sent, a channel handling transfers itself); a gone
+    // channel is 404 and one out of Stasis 409, both channel_gone.
+    transferProgress: (channelId, state) =>
+      guard('transferProgress', () => request('channels.transfer_progress', { channelId, states: TRANSFER_STATES[state] })),
   };
 }

@@ -12,7 +12,7 @@ const ASTERISK = '127.0.0.1:5060';
 /** scripts/asterisk.sh fills @AGENT_PASSWORD@ in pjsip-agents.conf from the same variable. */
 export const AGENT_PASSWORD = process.env.SWITCHBOARD_AGENT_PASSWORD ?? 'agent-dev';
 
-export type AgentBehaviour = 'answer' | 'noanswer' | 'busy';
+export type AgentBehaviour = 'answer' | 'noanswer' | 'busy' | 'refer';
 
 export interface AgentOptions {
   /** PJSIP endpoint, auth username and AOR (asterisk-config/pjsip-agents.conf: 1001-1006). */
@@ -21,10 +21,21 @@ export interface AgentOptions {
   /** Local SIP port on 127.0.0.1; default 15000 + a numeric user 1000-4999 (1001 → 16001, 2001 → 17001). */
   port?: number;
   behaviour: AgentBehaviour;
-  /** answer: ring this long before the 200 (default 200 ms); a CANCEL before that is honoured. */
+  /** answer, refer: ring this long before the 200 (default 200 ms); a CANCEL before that is honoured. */
   answerAfterMs?: number;
-  /** answer: hang up (BYE) this long after the answer unless Asterisk hangs up first. */
+  /**
+   * answer: hang up (BYE) this long after the answer unless Asterisk hangs up first.
+   * refer: the same, counted from the REFER's 202 or the last NOTIFY (a phone hangs up once the
+   * NOTIFY says its transfer is done); without it the agent waits for Asterisk's BYE.
+   */
   holdMs?: number;
+  /**
+   * refer: where the agent transfers the call, as the REFER's Refer-To: an extension ('2001',
+   * sent as sip:2001@127.0.0.1:5060, Asterisk's address) or a full sip: URI.
+   */
+  referTo?: string;
+  /** refer: time between the answer (ACK) and the REFER (default 500 ms). */
+  referAfterMs?: number;
   /** Registration lifetime (default 300 s; Asterisk's minimum is 60). */
   expiresS?: number;
 }
@@ -37,6 +48,20 @@ export interface AgentCall {
   endedAt: number | null;
   /** asterisk: Asterisk sent BYE; agent: holdMs passed; cancelled: CANCEL while ringing; busy: 486 sent. */
   end: 'asterisk' | 'agent' | 'cancelled' | 'busy' | null;
+  /** refer: when the agent sent its REFER (null: not sent, or another behaviour). */
+  referredAt: number | null;
+  /** refer: Asterisk's final response to the REFER (202 accepted, or a refusal such as 603). */
+  referResponse: number | null;
+  /** refer: every NOTIFY of the REFER subscription, in order: sipfrag status code and Subscription-State. */
+  notifies: AgentNotify[];
+}
+
+export interface AgentNotify {
+  at: number;
+  /** Status code of the message/sipfrag body ('SIP/2.0 200 OK' → 200); null without a sipfrag. */
+  code: number | null;
+  /** Subscription-State: active, pending or terminated. */
+  state: string;
 }
 
 export interface SippAgent {
@@ -90,6 +115,8 @@ export async function startAgent(options: AgentOptions): Promise<SippAgent> {
     const args = [
       '-sf', scenario, '-i', AGENT_HOST, '-p', String(port), '-mi', AGENT_HOST, '-mp', String(mediaPort),
       '-nostdin', '-trace_logs', '-log_file', join(workDir, `calls-${runs}.log`), '-trace_err', '-error_file', join(workDir, `errors-${runs}.log`),
+      // Every SIP message in and out, shown by output(): for debugging a scenario.
+      ...(process.env.SWITCHBOARD_SIPP_TRACE_MSG ? ['-trace_msg', '-message_file', join(workDir, `messages-${runs}.log`)] : []),
     ];
     const child = spawn('sipp', args, { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => (output += d));
@@ -186,6 +213,18 @@ function defaultPort(user: string): number {
 }
 
 function renderBehaviour(options: AgentOptions): string {
+  if (options.behaviour === 'refer') {
+    if (!options.referTo) throw new Error(`agent ${options.user}: behaviour 'refer' needs referTo`);
+    const hangsUp = options.holdMs !== undefined;
+    return render('agent-refer.xml', {
+      ANSWER_AFTER_MS: String(Math.max(1, Math.round(options.answerAfterMs ?? 200))),
+      REFER_AFTER_MS: String(Math.max(1, Math.round(options.referAfterMs ?? 500))),
+      REFER_TO: /^sips?:/.test(options.referTo) ? options.referTo : `sip:${options.referTo}@${ASTERISK}`,
+      USER: options.user,
+      HOLD_MS: String(hangsUp ? Math.max(1, Math.round(options.holdMs!)) : 86_400_000),
+      ON_HOLD_TIMEOUT: hangsUp ? 'ontimeout="agent_hangs_up"' : '',
+    });
+  }
   if (options.behaviour !== 'answer') return render(`agent-${options.behaviour}.xml`, {});
   const hangsUp = options.holdMs !== undefined;
   return render('agent-answer.xml', {
@@ -204,23 +243,39 @@ function render(name: string, values: Record<string, string>): string {
 }
 
 // <log message="invite [call_id] [timestamp]"/> → "invite <Call-ID> 2026-11-23\t04:27:51.166534\t1795408071.166534"
-const LOG_LINE = /^(invite|answered|bye-received|bye-sent|cancelled|busy) (\S+) .*\t(\d+\.\d+)$/;
+const LOG_LINE = /^(invite|answered|bye-received|bye-sent|cancelled|busy|refer-sent) (\S+) .*\t(\d+\.\d+)$/;
+// agent-refer.xml: "refer-response <Call-ID> 202 <timestamp>", "notify <Call-ID> 100 active <timestamp>"
+const REFER_RESPONSE_LINE = /^refer-response (\S+) (\d{3}) .*\t(\d+\.\d+)$/;
+const NOTIFY_LINE = /^notify (\S+) (\d{3})? ?(\w*) .*\t(\d+\.\d+)$/;
 const END_OF: Record<string, AgentCall['end']> = { 'bye-received': 'asterisk', 'bye-sent': 'agent', cancelled: 'cancelled', busy: 'busy' };
 
 export function parseCalls(log: string): AgentCall[] {
   const byId = new Map<string, AgentCall>();
   for (const line of log.split('\n')) {
+    const response = REFER_RESPONSE_LINE.exec(line.trim());
+    if (response) {
+      const call = byId.get(response[1]!);
+      if (call) call.referResponse = Number(response[2]);
+      continue;
+    }
+    const notify = NOTIFY_LINE.exec(line.trim());
+    if (notify) {
+      const call = byId.get(notify[1]!);
+      if (call) call.notifies.push({ at: Math.round(Number(notify[4]) * 1000), code: notify[2] ? Number(notify[2]) : null, state: notify[3] ?? '' });
+      continue;
+    }
     const m = LOG_LINE.exec(line.trim());
     if (!m) continue;
     const [, what, callId, stamp] = m as unknown as [string, string, string, string];
     const at = Math.round(Number(stamp) * 1000);
     if (what === 'invite') {
-      byId.set(callId, { callId, invitedAt: at, answeredAt: null, endedAt: null, end: null });
+      byId.set(callId, { callId, invitedAt: at, answeredAt: null, endedAt: null, end: null, referredAt: null, referResponse: null, notifies: [] });
       continue;
     }
     const call = byId.get(callId);
     if (!call) continue;
     if (what === 'answered') call.answeredAt = at;
+    else if (what === 'refer-sent') call.referredAt = at;
     else {
       call.endedAt = at;
       call.end = END_OF[what] ?? null;

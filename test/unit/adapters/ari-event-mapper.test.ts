@@ -156,6 +156,93 @@ describe('mapAriEvent: outbound legs', () => {
   });
 });
 
+// What Asterisk 22.10 sent when the agent on a leg dialled with PJSIP_TRANSFER_HANDLING ari-only
+// sent REFER (Refer-To: <sip:2001@127.0.0.1:5060>) while bridged with a caller: the REFER's 202
+// comes with this event, without `state`. docs/asterisk.md, "SIP REFER from agents".
+const agentLeg: Channel = {
+  ...leg,
+  id: 'leg-7a1c-2',
+  name: 'PJSIP/1006-0000088e',
+  protocol_id: '220b32f6-ac15-4815-9b4f-874a53f4ceab',
+  caller: { name: 'Agent 1006', number: '1006' },
+  dialplan: { context: 'from-agents', exten: 's', priority: 1, app_name: 'Stasis', app_data: 'switchboard,leg,leg-7a1c-2' },
+};
+const bridge = {
+  id: 'call-7a1c-b1', technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'stasis', creator: 'Stasis', name: '',
+  channels: ['leg-7a1c-2', '1763866646.12'], creationtime: STAMP, video_mode: 'talker',
+};
+const blindTransfer: AriEvent = {
+  ...base,
+  type: 'ChannelTransfer',
+  refer_to: { requested_destination: { destination: '2001' } },
+  referred_by: { source_channel: agentLeg, connected_channel: { ...channel, state: 'Up' }, bridge },
+};
+
+describe('mapAriEvent: transfers (REFER with ari-only transfer handling)', () => {
+  it('given the ChannelTransfer of a blind REFER on an agent leg, when mapped, then it is transferRequested with the dialled destination', () => {
+    expect(mapAriEvent(blindTransfer, FALLBACK)).toEqual({
+      type: 'transferRequested', at: STAMP_MS, channelId: 'leg-7a1c-2', legId: 'leg-7a1c-2', kind: 'blind', destination: '2001', replacesChannelId: null,
+    });
+  });
+
+  it('given a blind REFER on a leg in no bridge (no connected channel), when mapped, then it is the same transferRequested', () => {
+    const event: AriEvent = { ...base, type: 'ChannelTransfer', refer_to: { requested_destination: { destination: '2001' } }, referred_by: { source_channel: agentLeg } };
+    expect(mapAriEvent(event, FALLBACK)).toMatchObject({ type: 'transferRequested', channelId: 'leg-7a1c-2', legId: 'leg-7a1c-2', kind: 'blind', destination: '2001' });
+  });
+
+  it('given a REFER on a channel that is not one of our legs, when mapped, then legId is null', () => {
+    const event: AriEvent = { ...blindTransfer, referred_by: { source_channel: { ...channel, state: 'Up' } } } as AriEvent;
+    expect(mapAriEvent(event, FALLBACK)).toMatchObject({ type: 'transferRequested', channelId: '1763866646.12', legId: null });
+  });
+
+  // The first case follows the ARI documentation (not reproduced here: it needs a phone with two
+  // calls on this Asterisk); the second is what Asterisk 22.10 sent.
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'an attended REFER whose other call Asterisk knows (Replaces → destination_channel)',
+      {
+        ...base,
+        type: 'ChannelTransfer',
+        refer_to: {
+          requested_destination: { protocol_id: '3b506c0d-b085-4b4a-8724-b0e78f1dc4e9' },
+          destination_channel: { ...leg, id: 'leg-7a1c-3', name: 'PJSIP/1006-0000088f' },
+          connected_channel: { ...channel, id: '1763866650.20' },
+          bridge: { ...bridge, id: 'call-7a1d-b1' },
+        },
+        referred_by: { source_channel: agentLeg, connected_channel: { ...channel, state: 'Up' }, bridge },
+      },
+      { type: 'transferRequested', at: STAMP_MS, channelId: 'leg-7a1c-2', legId: 'leg-7a1c-2', kind: 'attended', destination: null, replacesChannelId: 'leg-7a1c-3' },
+    ],
+    [
+      // Seen on 22.10 (Refer-To: <sip:2001@…?Replaces=a84b…%3Bto-tag%3D1234%3Bfrom-tag%3D5678>):
+      // destination and protocol_id together, although the spec calls them mutually exclusive.
+      'an attended REFER for a dialog Asterisk does not know (Call-ID, tags and the Refer-To user)',
+      {
+        ...base,
+        type: 'ChannelTransfer',
+        refer_to: {
+          requested_destination: {
+            destination: '2001',
+            protocol_id: 'a84b4c76e66710@pc33.example.com',
+            additional_protocol_params: [{ parameter_name: 'from', parameter_value: '5678' }, { parameter_name: 'to', parameter_value: '1234' }],
+          },
+        },
+        referred_by: { source_channel: agentLeg },
+      },
+      { type: 'transferRequested', at: STAMP_MS, channelId: 'leg-7a1c-2', legId: 'leg-7a1c-2', kind: 'attended', destination: null, replacesChannelId: null },
+    ],
+  ])('given %s, when mapped, then it is an attended transferRequested', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it.each(['channel_progress', 'channel_answered', 'channel_declined'])(
+    'given the ChannelTransfer Asterisk echoes for our transfer_progress (state %s), when mapped, then it is null',
+    (state) => {
+      expect(mapAriEvent({ ...blindTransfer, state } as AriEvent, FALLBACK)).toBeNull();
+    },
+  );
+});
+
 // What Asterisk 22 sent to the endpoint-events app when SIPp registered 1001 and answered the
 // qualify OPTIONS, then sent REGISTER with Contact: * and Expires: 0 (docs/asterisk.md).
 const endpoint = (state: string, channelIds: string[] = []) => ({ technology: 'PJSIP', resource: '1001', state, channel_ids: channelIds });

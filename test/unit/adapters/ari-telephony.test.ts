@@ -118,6 +118,21 @@ describe('ARI Telephony (record, DTMF, legs, bridges) against a fake ARI', () =>
       expect(ari.requests[0]?.query.has('callerId')).toBe(false);
     });
 
+    it('given ariTransfers, when dialled, then the originate sets PJSIP_TRANSFER_HANDLING() to ari-only in its variables', async () => {
+      routes.push(() => ({ status: 200, body: { id: 'leg-1' } }));
+      await telephony.dial('leg-1', { endpoint: 'PJSIP/1001', timeoutSec: 20, ariTransfers: true });
+      expect(sent()).toEqual(['POST /ari/channels/leg-1']);
+      expect(query(ari.requests[0])).toEqual({ endpoint: 'PJSIP/1001', app: APP, appArgs: 'leg,leg-1', timeout: '20' });
+      expect(ari.requests[0]?.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(ari.requests[0]?.body ?? '')).toEqual({ variables: { 'PJSIP_TRANSFER_HANDLING()': 'ari-only' } });
+    });
+
+    it.each([undefined, false])('given ariTransfers %s, when dialled, then the originate has no body (Asterisk handles REFERs itself)', async (ariTransfers) => {
+      routes.push(() => ({ status: 200, body: { id: 'leg-1' } }));
+      await telephony.dial('leg-1', { endpoint: 'PJSIP/1001', timeoutSec: 20, ariTransfers });
+      expect(ari.requests[0]?.body).toBe('');
+    });
+
     it.each<[string, number, string]>([
       ['the leg id is taken', 409, 'rejected'],
       ['the endpoint does not exist (Asterisk: 500 Allocation failed)', 500, 'rejected'],
@@ -233,6 +248,29 @@ describe('ARI Telephony (record, DTMF, legs, bridges) against a fake ARI', () =>
       await ari.close();
       await expect(code(telephony.endpointStates())).resolves.toBe('unavailable');
       ari = await startFakeAri(); // for afterEach
+    });
+  });
+
+  describe('transferProgress', () => {
+    it.each<['progress' | 'answered' | 'unavailable' | 'declined', string]>([
+      ['progress', 'channel_progress'],
+      ['answered', 'channel_answered'],
+      ['unavailable', 'channel_unavailable'],
+      ['declined', 'channel_declined'],
+    ])('given state %s, when reported, then it POSTs channels/{id}/transfer_progress with states=%s', async (state, states) => {
+      await telephony.transferProgress('leg-1', state);
+      expect(sent()).toEqual(['POST /ari/channels/leg-1/transfer_progress']);
+      expect(query(ari.requests[0])).toEqual({ states });
+      expect(ari.requests[0]?.body).toBe('');
+    });
+
+    it.each<[string, number, string, string]>([
+      ['the channel is gone', 404, 'Channel not found', 'channel_gone'],
+      ['the channel is not in Stasis', 409, 'Channel not in Stasis application', 'channel_gone'],
+      ['the state is refused', 400, 'Invalid states value', 'rejected'],
+    ])('given %s, when reported, then it fails as %s', async (_what, status, message, expected) => {
+      routes.push(() => ({ status, body: { message } }));
+      await expect(code(telephony.transferProgress('leg-1', 'answered'))).resolves.toBe(expected);
     });
   });
 

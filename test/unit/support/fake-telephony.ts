@@ -6,6 +6,7 @@ import {
   type RecordOptions,
   type Telephony,
   type TelephonyEvent,
+  type TransferProgressState,
 } from '../../../src/ports/telephony.js';
 
 type Method = keyof Telephony;
@@ -42,6 +43,28 @@ export class FakeTelephony implements Telephony {
   /** The far end of a dialled leg rings. */
   emitLegRinging(legId: string, at = 0): void {
     this.emit({ type: 'legRinging', at, legId });
+  }
+
+  /**
+   * The phone on a channel (a leg dialled with ariTransfers) sent a REFER. Blind by default, to
+   * `destination`; pass `replacesChannelId` (and no destination) for an attended transfer.
+   * legId is the channel id when it is a leg ('leg-…'), as the ARI adapter reports it.
+   */
+  emitTransferRequested(
+    channelId: string,
+    transfer: { destination?: string | null; kind?: 'blind' | 'attended'; replacesChannelId?: string | null } = {},
+    at = 0,
+  ): void {
+    const kind = transfer.kind ?? (transfer.replacesChannelId ? 'attended' : 'blind');
+    this.emit({
+      type: 'transferRequested',
+      at,
+      channelId,
+      legId: channelId.startsWith('leg-') ? channelId : null,
+      kind,
+      destination: transfer.destination ?? null,
+      replacesChannelId: transfer.replacesChannelId ?? null,
+    });
   }
 
   /** An endpoint (dial string, 'PJSIP/1001') registers or goes away: updates endpoints and emits endpointState. */
@@ -127,6 +150,9 @@ export class FakeTelephony implements Telephony {
   async endpointStates(): Promise<EndpointState[]> {
     await this.log('endpointStates', []);
     return this.endpoints.map((e) => ({ ...e }));
+  }
+  transferProgress(channelId: string, state: TransferProgressState) {
+    return this.log('transferProgress', [channelId, state]);
   }
 }
 
