@@ -115,6 +115,8 @@ export type TelephonyEvent =
   | { type: 'legEnded'; at: number; legId: string; cause: number }
   /** The far end of a dialled leg rings (SIP 180); a busy or unreachable far end never does. */
   | { type: 'legRinging'; at: number; legId: string }
+  /** Someone hangs the leg up (the far end's BYE, or us); legEnded with the final cause follows. */
+  | { type: 'legHangupRequested'; at: number; legId: string; cause: number | null }
   /**
    * An endpoint's registration state, level-triggered: Asterisk repeats it unchanged whenever the
    * endpoint's channels change, so compare with the last known state.

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_SETTINGS, type AcdEffect, type AcdEngine, type AcdEvent, type AcdSettings, type AgentView, type EnqueueRequest, type QueueConfig } from '../core/acd/acd-types.js';
 import type { QueueContext } from '../core/call/call-types.js';
 import type { AcdConfigStore, AcdStateStore, SavedInteraction } from '../ports/acd-store.js';
-import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
+import type { Telephony, TelephonyEvent, TransferProgressState } from '../ports/telephony.js';
 import { AcdError, type AcdControl, type AcdLiveEvent } from './acd-control.js';
 import { createAcdTimers } from './acd-timers.js';
 import { createCallbacks, DIALABLE } from './acd-callbacks.js';
@@ -118,6 +118,34 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
   });
 
   const voiceCallerNumber = (requestId: string) => voice.callerNumber(requestId);
+
+  /**
+   * The agent pressed transfer on the phone (a REFER Asterisk hands us). The destination is a queue
+   * id or a phone number; anything else (another agent's extension, an attended transfer) is
+   * declined, and the phone says so.
+   */
+  async function phoneTransfer(event: TelephonyEvent & { type: 'transferRequested' }) {
+    const talking = event.legId ? voice.talkingOn(event.legId) : null;
+    if (!talking) return;
+    const progress = (state: TransferProgressState) =>
+      deps.telephony.transferProgress(event.channelId, state).catch((err: unknown) => log.warn({ err, state }, 'acd: transfer progress report failed'));
+    const dest = event.destination ?? '';
+    const agentPhone = configStore.listAgents().some((a) => a.endpoints.some((e) => e.endsWith(`/${dest}`)));
+    const target = event.kind !== 'blind' || agentPhone ? null : queues.has(dest) ? { queue: dest } : /^\+?[0-9]{2,20}$/.test(dest) ? { number: dest } : null;
+    if (!target) {
+      record('acd.transfer.refused', engine.interaction(talking.interactionId)?.callId ?? null, talking.interactionId, { agentId: talking.agentId, kind: event.kind, destination: event.destination, reason: event.kind !== 'blind' ? 'attended transfers are not supported' : 'not a queue or a phone number' });
+      await progress('declined');
+      return;
+    }
+    // The phone hears success before its leg is hung up: a blind transfer is done once we own it.
+    await progress('progress');
+    await progress('answered');
+    try {
+      voice.transfer(talking.interactionId, target, `phone of ${talking.agentId}`);
+    } catch (err) {
+      log.warn({ err }, 'acd: phone transfer failed');
+    }
+  }
 
   /** Channels Asterisk still had in our app at start (null: could not ask): which agent legs survived. */
   let liveAtStart: Set<string> | null = null;
@@ -335,11 +363,17 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         case 'endpointState':
           handle({ type: 'registration', at: event.at, endpoint: event.endpoint, registered: event.registered });
           return;
+        case 'legHangupRequested':
+          voice.legEvent(event);
+          return;
         case 'legRinging':
         case 'legAnswered':
         case 'legEnded':
           voice.legEvent(event);
           callbacks.legEvent(event);
+          return;
+        case 'transferRequested':
+          void phoneTransfer(event);
           return;
         default:
           return;

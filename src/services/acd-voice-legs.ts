@@ -224,7 +224,8 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       offerLegs.set(effect.offerId, legId);
       // A little longer than the engine's ring timeout: the engine's timer decides the miss, the
       // dial timeout only guarantees the leg cannot ring forever if we die.
-      leg.dialing = telephony.dial(legId, { endpoint, callerId: callerId(caller.request), timeoutSec: effect.timeoutSec + 5 }).then(
+      // ariTransfers: the phone's transfer key (REFER) comes to us instead of Asterisk's dialplan.
+      leg.dialing = telephony.dial(legId, { endpoint, callerId: callerId(caller.request), timeoutSec: effect.timeoutSec + 5, ariTransfers: true }).then(
         () => {
           if (!leg.cancelled) deps.handle({ type: 'offerRinging', at: now(), offerId: effect.offerId });
         },
@@ -298,7 +299,21 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       return caller.interactionId;
     },
 
-    legEvent(event: TelephonyEvent & { type: 'legRinging' | 'legAnswered' | 'legEnded' }) {
+    /** The connected caller an agent's leg talks to (a REFER from that phone concerns them). */
+    talkingOn(legId: string): { interactionId: string; agentId: string } | null {
+      for (const caller of callers.values()) if (caller.talkLeg === legId && caller.agentId) return { interactionId: caller.interactionId, agentId: caller.agentId };
+      return null;
+    },
+
+    legEvent(raw: TelephonyEvent & { type: 'legRinging' | 'legAnswered' | 'legEnded' | 'legHangupRequested' }) {
+      // A talking leg's conversation ends at the hang-up request; an unanswered offer waits for
+      // legEnded, whose cause says busy, declined or no answer.
+      let event: TelephonyEvent & { type: 'legRinging' | 'legAnswered' | 'legEnded' };
+      if (raw.type === 'legHangupRequested') {
+        const talking = externalLegs.get(raw.legId)?.talkLeg === raw.legId || [...callers.values()].some((c) => c.talkLeg === raw.legId);
+        if (!talking) return;
+        event = { type: 'legEnded', at: raw.at, legId: raw.legId, cause: raw.cause ?? 16 };
+      } else event = raw;
       const external = externalLegs.get(event.legId);
       if (external) {
         if (event.type === 'legAnswered') void bridge(external, event.legId, 'external');

@@ -327,7 +327,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         return;
       }
       // Agent phones and ringing legs are the ACD's business.
-      if (event.type === 'legRinging' || event.type === 'endpointState') return;
+      if (event.type === 'legRinging' || event.type === 'legHangupRequested' || event.type === 'endpointState' || event.type === 'transferRequested') return;
       if (event.type === 'legAnswered' || event.type === 'legEnded') {
         const owner = legs.get(event.legId);
         if (!owner) return;

@@ -194,6 +194,20 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     expect(events.filter((e) => e.type === 'acd.ended').map((e) => e.data.agentId ?? e.data.by)).toHaveLength(2);
   });
 
+  it('given a caller talking to an agent, when the agent presses transfer on the phone (REFER to billing), then the phone hears it worked and the billing agent takes the caller', async () => {
+    await queue('support');
+    await queue('billing');
+    const ann = await agent('ann', { user: '1001', behaviour: 'refer', referTo: 'billing', referAfterMs: 1_500 }, { support: 1 });
+    const bill = await agent('bill', { user: '1002', behaviour: 'answer', holdMs: 1_000 }, { billing: 1 });
+    const result = await sippCall({ scenario: 'caller-until-bye', service: '401' }).done;
+    expect(result.code, result.output).toBe(0);
+    expect(ann.calls()[0]).toMatchObject({ referResponse: 202 });
+    expect(bill.calls()).toHaveLength(1);
+    const [callId] = await callIds();
+    expect(await offeredTo(callId!)).toEqual(['ann', 'bill']);
+    expect((await timeline(callId!)).find((e) => e.type === 'acd.transferred')?.data).toMatchObject({ fromAgent: 'ann', to: { queue: 'billing' }, by: 'phone of ann' });
+  });
+
   it('given two callers waiting, when the server is killed and restarted, then both are back in line in their order and the first one is served first', async () => {
     await queue('support');
     const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 }, false);

@@ -28,8 +28,10 @@ export function mapAriEvent(event: AriEvent, fallbackNow: number): TelephonyEven
     case 'StasisEnd':
       if (isLegId(event.channel.id)) return null;
       return { type: 'channelLeft', at, channelId: event.channel.id };
+    // For a leg this is the moment a conversation ends: Asterisk may destroy the channel up to a
+    // second later (seen: 850 ms after an agent's BYE while bridged), which would pad talk time.
     case 'ChannelHangupRequest':
-      if (isLegId(event.channel.id)) return null;
+      if (isLegId(event.channel.id)) return { type: 'legHangupRequested', at, legId: event.channel.id, cause: event.cause ?? null };
       return { type: 'hangupRequested', at, channelId: event.channel.id, cause: event.cause ?? null };
     case 'ChannelDestroyed':
       if (isLegId(event.channel.id)) return { type: 'legEnded', at, legId: event.channel.id, cause: event.cause };

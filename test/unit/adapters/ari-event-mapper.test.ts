@@ -147,12 +147,17 @@ describe('mapAriEvent: outbound legs', () => {
 
   it.each<[string, AriEvent]>([
     ['StasisEnd', { ...base, type: 'StasisEnd', channel: leg }],
-    ['ChannelHangupRequest without a cause (far-end BYE)', { ...base, type: 'ChannelHangupRequest', channel: leg }],
-    ['ChannelHangupRequest with a cause (busy)', { ...base, type: 'ChannelHangupRequest', cause: 17, channel: { ...leg, state: 'Down' } }],
     ['ChannelDtmfReceived', { ...base, type: 'ChannelDtmfReceived', digit: '5', duration_ms: 100, channel: leg }],
     ['Dial', { ...base, type: 'Dial', dialstatus: 'RINGING', peer: { ...leg, state: 'Ringing' } } as AriEvent],
   ])('given a leg %s, when mapped, then it is null (legEnded reports the end)', (_name, event) => {
     expect(mapAriEvent(event, FALLBACK)).toBeNull();
+  });
+
+  it.each<[string, AriEvent, number | null]>([
+    ['without a cause (far-end BYE)', { ...base, type: 'ChannelHangupRequest', channel: leg }, null],
+    ['with a cause (busy)', { ...base, type: 'ChannelHangupRequest', cause: 17, channel: { ...leg, state: 'Down' } }, 17],
+  ])('given a leg ChannelHangupRequest %s, when mapped, then legHangupRequested marks when the conversation ended', (_name, event, cause) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual({ type: 'legHangupRequested', at: STAMP_MS, legId: leg.id, cause });
   });
 });
 

@@ -263,6 +263,43 @@ describe('ACD service with the call runtime, a fake telephony and SQLite', () =>
     expect(() => acd.transfer(callsInQueue()[0]!, { queue: 'support' }, 'x')).toThrow(/not connected/);
   });
 
+  it('given the agent presses transfer on the phone to a queue id, when the REFER arrives, then the phone is told it worked and the caller waits in that queue', async () => {
+    configStore.putQueue(queue({ id: 'billing', name: 'Billing' }));
+    acd.reloadConfig();
+    acd.login('alice', 'test');
+    const { legId } = await connected('ch-1');
+    expect(telephony.callsOf('dial')[0]?.[1]).toMatchObject({ ariTransfers: true });
+    telephony.emitTransferRequested(legId, { destination: 'billing', kind: 'blind' });
+    await drain();
+    expect(telephony.callsOf('transferProgress')).toEqual([[legId, 'progress'], [legId, 'answered']]);
+    expect(telephony.callsOf('hangup').map(([ch]) => ch)).toContain(legId);
+    expect(acd.snapshot('billing')?.waiting).toBe(1);
+    expect(timeline('ch-1')).toContain('acd.transferred');
+  });
+
+  it('given the agent transfers on the phone to another agent\'s extension, when the REFER arrives, then it is declined and the call stays with the agent', async () => {
+    acd.login('alice', 'test');
+    const { legId } = await connected('ch-1');
+    telephony.emitTransferRequested(legId, { destination: '1002', kind: 'blind' });
+    await drain();
+    expect(telephony.callsOf('transferProgress')).toEqual([[legId, 'declined']]);
+    expect(acd.agent('alice')?.activity).toBe('onCall');
+    expect(timeline('ch-1')).toContain('acd.transfer.refused');
+  });
+
+  it('given a conversation, when the agent leg is hung up, then talk time ends at the hang-up request, not at the channel destruction a second later', async () => {
+    acd.login('alice', 'test');
+    const { legId } = await connected('ch-1');
+    clock.advance(10_000);
+    telephony.emit({ type: 'legHangupRequested', at: clock.now(), legId, cause: 16 });
+    await drain();
+    clock.advance(900);
+    telephony.emit({ type: 'legEnded', at: clock.now(), legId, cause: 16 });
+    await drain();
+    expect(acd.agent('alice')?.talkMs).toBe(10_000);
+    expect(acd.agent('alice')?.activity).toBe('wrapUp');
+  });
+
   describe('callbacks', () => {
     const pressTwo = async () => {
       await enter('ch-1', '5145550100');
