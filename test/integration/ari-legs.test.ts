@@ -45,8 +45,9 @@ describe('ARI legs, bridges, DTMF and recordings on the real Asterisk', () => {
         const x = e as { cause?: number; dialstatus?: string; channel?: { state: string } };
         return `${e.type}${x.dialstatus !== undefined ? `(${x.dialstatus || '-'})` : ''}${x.cause !== undefined ? `(cause ${x.cause})` : ''}`;
       });
-  // Ringing (a 180 from the far end) is the ACD's business; these tests are about how legs end.
-  const legEvents = (legId: string) => mapped.filter((e) => 'legId' in e && e.legId === legId && e.type !== 'legRinging');
+  // Ringing (a 180) and the hang-up request before the end are the ACD's business; these tests
+  // are about how legs end.
+  const legEvents = (legId: string) => mapped.filter((e) => 'legId' in e && e.legId === legId && e.type !== 'legRinging' && e.type !== 'legHangupRequested');
   const next = async <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs = 10_000) => {
     let found: Extract<TelephonyEvent, { type: T }> | undefined;
     await waitFor(
