@@ -13,9 +13,13 @@
 //   BENCH_ORDER      which system runs first (app_queue,switchboard)
 //   BENCH_LOG_LEVEL  Switchboard's log level (warn)
 //   BENCH_TRACE=1    trace the Switchboard process (a preload that timestamps its ARI websocket
-//                    messages and ARI HTTP requests; src/ untouched) and print where its time goes
-//   BENCH_WRITE=0    print only; by default the results replace the generated block of the
-//                    "ACD offer latency vs app_queue" section of bench/RESULTS.md
+//                    messages, ARI HTTP requests and SQLite statements; src/ untouched) and print
+//                    where its time goes. BENCH_TRACE_WAL_AUTOCHECKPOINT=N additionally sets
+//                    PRAGMA wal_autocheckpoint=N on the server's database (a diagnostic experiment)
+//   BENCH_DUMP=file  also write every sample (JSON) there
+//   BENCH_WRITE=0    print only; by default the results replace this configuration's generated
+//                    block in the "ACD offer latency vs app_queue" section of bench/RESULTS.md
+//                    (one block per callers/agents/load/hold/trace; text outside blocks is kept)
 //
 // What is measured, per INVITE an agent receives (SIPp's own log, the agent's clock):
 //   offer to a free agent   the agent was already free when the caller entered the queue:
@@ -30,10 +34,12 @@
 // Both systems answer the caller first with a raw answer (ARI answer; Answer(,i) in the dialplan)
 // and play music on hold; neither has wrap-up or announcements.
 // The INVITE is matched to its Asterisk channel by order per agent, the channel to its caller by
-// the bridge they share. Secondary, Asterisk clock only: caller INVITE (ChannelCreated) -> agent
-// channel created, and agent hang-up (ChannelHangupRequest) -> next agent channel created.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// the bridge they share. A second table splits the same samples into stages (Asterisk's events,
+// SIPp's log, with BENCH_TRACE the server's own clock), including the end-to-end "caller INVITE at
+// Asterisk -> agent INVITE", which adds what happens before the queue (Stasis, answer, the flow).
+// Callers use their own port range (see callerCall), agents the test helper's (16001+).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +48,8 @@ import WebSocket from 'ws';
 import { parseAriTime } from '../src/adapters/ari/ari-event-mapper.js';
 import { ari, channels, clearAsterisk, waitFor } from '../test/integration/support/asterisk.js';
 import { createKey, newDataDir, startServer, type RunningServer } from '../test/integration/support/server-process.js';
-import { sippCall, type SippResult } from '../test/integration/support/sipp.js';
+import type { SippResult } from '../test/integration/support/sipp.js';
+import { udpPortInUse } from '../test/integration/support/sipp-uas.js';
 import { startAgent, type AgentCall, type SippAgent } from '../test/integration/support/sipp-agent.js';
 
 const CALLERS = Number(process.argv[2] ?? 100);
@@ -116,12 +123,37 @@ for (let i = 0, t = 0; i < CALLERS; i++) {
   t += -Math.log(1 - rand()) * MEAN_GAP_MS;
 }
 
+// One SIPp process per caller (test/integration/sipp/caller-until-bye.xml: sends audio, waits up
+// to 60 s after the answer for the BYE), from the trunk's address. Own port range (SIP 23000-23999,
+// RTP 30000-37999), away from the test helpers' (15060+, 20000+), so a test SIPp that outlived its
+// run cannot make a caller fail to bind.
+let nextCaller = 0;
+function freeCallerPorts(): { sip: number; media: number } {
+  for (let tries = 0; tries < 1000; tries++) {
+    const k = nextCaller++ % 1000;
+    const sip = 23000 + k;
+    const media = 30000 + k * 8;
+    if (![sip, media, media + 1, media + 2, media + 3].some((p) => udpPortInUse('127.0.0.2', p))) return { sip, media };
+  }
+  throw new Error('no free caller ports in 23000-23999');
+}
+function callerCall(service: string): Promise<SippResult> {
+  const { sip, media } = freeCallerPorts();
+  const args = [
+    '-sf', resolve(ROOT, 'test/integration/sipp/caller-until-bye.xml'),
+    '-i', '127.0.0.2', '-p', String(sip), '-mi', '127.0.0.2', '-mp', String(media),
+    '-s', service, '-m', '1', '-nostdin', '-timeout', '300s', '127.0.0.1:5060',
+  ];
+  const started = Date.now();
+  const child = spawn('sipp', args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((res) => child.on('exit', (code) => res({ code, output, elapsedMs: Date.now() - started })));
+}
+
 async function runCallers(service: string): Promise<SippResult[]> {
-  return Promise.all(
-    offsets.map((offset) =>
-      new Promise((r) => setTimeout(r, offset)).then(() => sippCall({ scenario: 'caller-until-bye', service, timeoutS: 300 }).done),
-    ),
-  );
+  return Promise.all(offsets.map((offset) => new Promise((r) => setTimeout(r, offset)).then(() => callerCall(service))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,6 +183,8 @@ interface Phase {
   entries: Map<string, number>;
   /** BENCH_TRACE: the Switchboard process's own timestamps. */
   trace?: Trace;
+  /** CPU seconds while the callers ran, and the machine's busy share. */
+  cpu: { asteriskS: number; serverS: number; machineBusy: number };
   missed: number;
   notAnswered: number;
   logFile?: string;
@@ -162,16 +196,59 @@ async function settle() {
   await waitFor(async () => (await channels()).length === 0, 30_000, 'Asterisk to have no channels');
 }
 
+// CPU used while the callers run: Asterisk's process, Switchboard's, and the whole machine.
+const TICK_S = 0.01; // USER_HZ
+function processCpuS(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_S; // utime, stime
+  } catch {
+    return NaN;
+  }
+}
+function asteriskPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'asterisk') return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+function machineTicks(): { busy: number; total: number } {
+  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = v.map(Number);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+interface CpuMark {
+  asterisk: number;
+  server: number;
+  machine: { busy: number; total: number };
+}
+const cpuMark = (serverPid?: number): CpuMark => ({ asterisk: processCpuS(asteriskPid()), server: processCpuS(serverPid), machine: machineTicks() });
+const cpuSince = (start: CpuMark, end: CpuMark) => ({
+  asteriskS: end.asterisk - start.asterisk,
+  serverS: end.server - start.server,
+  machineBusy: (end.machine.busy - start.machine.busy) / Math.max(1, end.machine.total - start.machine.total),
+});
+
 async function runAppQueue(): Promise<Phase> {
   const before = callsSoFar();
   const from = Date.now();
+  const mark = cpuMark();
   const results = await runCallers(APP_QUEUE_NUMBER);
   await settle();
+  const cpu = cpuSince(mark, cpuMark());
   const to = Date.now();
   const entries = new Map<string, number>();
   for (const e of events) if (e.at >= from && e.at <= to && e.type === 'ChannelDialplan' && e.app === 'Queue' && !entries.has(e.channelId)) entries.set(e.channelId, e.at);
   const invites = new Map(agents.map((a) => [a.user, a.calls().slice(before.get(a.user))]));
-  return { system: 'app_queue', from, to, results, invites, entries, missed: 0, notAnswered: 0 };
+  return { system: 'app_queue', from, to, results, invites, entries, missed: 0, notAnswered: 0, cpu };
 }
 
 
@@ -182,17 +259,35 @@ async function runAppQueue(): Promise<Phase> {
 interface Trace {
   ws: { t: number; type: string; channelId: string }[];
   http: { t0: number; t1: number; method: string; url: string; status: number }[];
+  /** Every better-sqlite3 statement run/get/all: start and duration (and the SQL when over 1 ms). */
+  sql: { t0: number; ms: number; source?: string; cpuMs?: number }[];
+  /** The server databases opened in WAL mode and their wal_autocheckpoint. */
+  pragmas?: Record<string, unknown>[];
+  /** Event-loop delay over the process's life (perf_hooks, 1 ms resolution). */
+  loop: { p50: number; p99: number; max: number; mean: number };
 }
 function traceHook(out: string): string {
-  const wsUrl = pathToFileURL(createRequire(resolve(ROOT, 'package.json')).resolve('ws').replace(/index\.js$/, 'wrapper.mjs')).href;
+  const repo = createRequire(resolve(ROOT, 'package.json'));
+  const wsUrl = pathToFileURL(repo.resolve('ws').replace(/index\.js$/, 'wrapper.mjs')).href;
+  const sqliteUrl = pathToFileURL(repo.resolve('better-sqlite3')).href;
   const file = join(mkdtempSync(join(tmpdir(), 'bench-acd-trace-')), 'trace.mjs');
   writeFileSync(
     file,
     `import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from ${JSON.stringify(wsUrl)};
-const now = () => performance.timeOrigin + performance.now();
+import Database from ${JSON.stringify(sqliteUrl)};
+// Wall clock with sub-ms resolution: performance.now() anchored on a tick of Date.now().
+let base = Date.now();
+while (Date.now() === base);
+base = Date.now();
+const anchor = performance.now();
+const now = () => base + (performance.now() - anchor);
 const ws = [];
 const http = [];
+const sql = [];
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 const emit = WebSocket.prototype.emit;
 WebSocket.prototype.emit = function (event, ...args) {
   if (event === 'message') {
@@ -209,9 +304,42 @@ globalThis.fetch = async function (input, init) {
   http.push({ t0, t1: now(), method: init?.method ?? 'GET', url: String(input?.url ?? input), status: res.status });
   return res;
 };
+const probe = new Database(':memory:');
+const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
+for (const method of ['run', 'get', 'all']) {
+  const original = Statement[method];
+  Statement[method] = function (...args) {
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    try {
+      return original.apply(this, args);
+    } finally {
+      const ms = now() - t0;
+      if (ms > 1) {
+        const cpu = process.cpuUsage(cpu0);
+        sql.push({ t0, ms, source: this.source, cpuMs: (cpu.user + cpu.system) / 1000 });
+      } else sql.push({ t0, ms });
+    }
+  };
+}
+probe.close();
+// Diagnostic experiment only: BENCH_TRACE_WAL_AUTOCHECKPOINT=N sets PRAGMA wal_autocheckpoint on the
+// server's database (0 = never checkpoint during the run), to attribute SQLite stalls.
+const walAutocheckpoint = process.env.BENCH_TRACE_WAL_AUTOCHECKPOINT;
+const databases = [];
+const pragma = Database.prototype.pragma;
+Database.prototype.pragma = function (text, options) {
+  const result = pragma.call(this, text, options);
+  if (String(text).toLowerCase().split(' ').join('') === 'journal_mode=wal') {
+    if (walAutocheckpoint !== undefined) pragma.call(this, 'wal_autocheckpoint = ' + Number(walAutocheckpoint));
+    databases.push({ file: this.name, wal_autocheckpoint: pragma.call(this, 'wal_autocheckpoint', { simple: true }) });
+  }
+  return result;
+};
 process.on('exit', () => {
   const events = ws.map(({ t, data }) => { try { const e = JSON.parse(data.toString('utf8')); return { t, type: e.type, channelId: e.channel?.id ?? '' }; } catch { return null; } }).filter(Boolean);
-  writeFileSync(${JSON.stringify(out)}, JSON.stringify({ ws: events, http }));
+  const ms = (ns) => ns / 1e6;
+  writeFileSync(${JSON.stringify(out)}, JSON.stringify({ pragmas: databases, ws: events, http, sql, loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) } }));
 });
 `,
   );
@@ -241,8 +369,10 @@ async function runSwitchboard(): Promise<Phase> {
 
     const before = callsSoFar();
     const from = Date.now();
+    const mark = cpuMark(server.process.pid);
     const results = await runCallers(SWITCHBOARD_NUMBER);
     await settle();
+    const cpu = cpuSince(mark, cpuMark(server.process.pid));
     const to = Date.now();
 
     const channelOf = new Map<string, string>();
@@ -269,7 +399,7 @@ async function runSwitchboard(): Promise<Phase> {
     let trace: Trace | undefined;
     if (TRACE) trace = JSON.parse(readFileSync(traceFile, 'utf8')) as Trace;
     const invites = new Map(agents.map((a) => [a.user, a.calls().slice(before.get(a.user))]));
-    return { system: 'switchboard', from, to, results, invites, entries, trace, missed, notAnswered, logFile: server.logFile };
+    return { system: 'switchboard', from, to, results, invites, entries, trace, missed, notAnswered, logFile: server.logFile, cpu };
   } finally {
     await server.kill('SIGKILL');
   }
@@ -284,6 +414,9 @@ interface Sample {
   ms: number;
   /** Where the time goes: named stages in order, ms (absent when not measurable). */
   stages: Record<string, number>;
+  /** The agent's INVITE (epoch ms) and agent, to look at samples in time order (BENCH_DUMP). */
+  at: number;
+  agent: string;
 }
 
 interface Analysis {
@@ -305,18 +438,24 @@ const STAGES = {
     'originate request sent → agent channel created',
     'queue entry → agent channel created',
     'agent channel created → INVITE at the agent',
+    'end to end: caller INVITE (ChannelCreated) → INVITE at the agent',
+    'SQLite statements between queue entry and originate (sum)',
     'ARI originate HTTP round trip',
   ],
   handoff: [
     "agent's BYE → Asterisk hang-up request",
     'hang-up request → agent channel destroyed',
-    'channel destroyed → event received by Switchboard',
-    'event received → originate request sent',
+    'hang-up request → its event received by Switchboard',
+    'channel destroyed → its event received by Switchboard',
+    'last of those events received before the originate → originate request sent',
+    'SQLite statements between that event and the originate (sum)',
     'originate request sent → next agent channel created',
-    'channel destroyed → next agent channel created',
+    'hang-up request → next agent channel created',
     'next agent channel created → INVITE at the agent',
   ],
 } as const;
+
+const sqlBetween = (trace: Trace, from: number, to: number) => trace.sql.filter((x) => x.t0 >= from && x.t0 < to).reduce((sum, x) => sum + x.ms, 0);
 
 function analyse(phase: Phase, previousEnd: Map<string, number>): Analysis {
   const inPhase = events.filter((e) => e.at >= phase.from - 1000 && e.at <= phase.to);
@@ -345,7 +484,11 @@ function analyse(phase: Phase, previousEnd: Map<string, number>): Analysis {
     const m = /\/ari\/channels\/(leg-[^/?]+)\?/.exec(h.url);
     if (h.method === 'POST' && m) originate.set(decodeURIComponent(m[1]!), h);
   }
-  for (const w of phase.trace?.ws ?? []) if (w.type === 'ChannelDestroyed' && !received.has(w.channelId)) received.set(w.channelId, w.t);
+  const receivedHangup = new Map<string, number>();
+  for (const w of phase.trace?.ws ?? []) {
+    if (w.type === 'ChannelDestroyed' && !received.has(w.channelId)) received.set(w.channelId, w.t);
+    if (w.type === 'ChannelHangupRequest' && !receivedHangup.has(w.channelId)) receivedHangup.set(w.channelId, w.t);
+  }
 
   const samples: Sample[] = [];
   let unmatched = 0;
@@ -372,25 +515,33 @@ function analyse(phase: Phase, previousEnd: Map<string, number>): Analysis {
         };
         const sent = originate.get(legId);
         if (!handoff) {
-          const [c, o, oc, ec, ci, rt] = STAGES.free;
+          const [c, o, oc, ec, ci, ee, db, rt] = STAGES.free;
+          put(ee, created.get(caller), invite.invitedAt);
           put(c, created.get(caller), entry);
           put(o, entry, sent?.t0);
+          if (sent && phase.trace) stages[db] = sqlBetween(phase.trace, entry, sent.t0);
           put(oc, sent?.t0, legAt);
           put(ec, entry, legAt);
           put(ci, legAt, invite.invitedAt);
           put(rt, sent?.t0, sent?.t1);
         } else {
           const prev = lastLeg!;
-          const [bh, hd, dr, ro, oc, dc, ci] = STAGES.handoff;
+          const [bh, hd, hr, dr, ro, db, oc, hc, ci] = STAGES.handoff;
+          // What triggered the offer in Switchboard: the latest of the leg's end events it had received.
+          const trigger = sent ? Math.max(...[receivedHangup.get(prev), received.get(prev)].filter((t): t is number => t !== undefined && t <= sent.t0)) : -Infinity;
           put(bh, lastFree, hangupRequest.get(prev));
           put(hd, hangupRequest.get(prev), destroyed.get(prev));
+          put(hr, hangupRequest.get(prev), receivedHangup.get(prev));
           put(dr, destroyed.get(prev), received.get(prev));
-          put(ro, received.get(prev), sent?.t0);
+          if (sent && Number.isFinite(trigger)) {
+            put(ro, trigger, sent.t0);
+            if (phase.trace) stages[db] = sqlBetween(phase.trace, trigger, sent.t0);
+          }
           put(oc, sent?.t0, legAt);
-          put(dc, destroyed.get(prev), legAt);
+          put(hc, hangupRequest.get(prev), legAt);
           put(ci, legAt, invite.invitedAt);
         }
-        samples.push({ kind: handoff ? 'handoff' : 'free', ms: invite.invitedAt - (handoff ? lastFree : entry), stages });
+        samples.push({ kind: handoff ? 'handoff' : 'free', ms: invite.invitedAt - (handoff ? lastFree : entry), stages, at: invite.invitedAt, agent: user });
       }
       if (invite.endedAt !== null) lastFree = invite.endedAt;
       lastLeg = legId;
@@ -483,7 +634,18 @@ for (const kind of ['free', 'handoff'] as const) {
     detail.push(`| ${kind === 'free' ? 'free agent' : 'hand-off'} | ${name} | ${cell(base)} | ${cell(ours)} |`);
   }
 }
+const traced = phases.find((p) => p.trace)?.trace;
+const traceLine = traced
+  ? `Switchboard process (BENCH_TRACE): event-loop delay p50 ${fmt(traced.loop.p50)}, p99 ${fmt(traced.loop.p99)}, max ${fmt(traced.loop.max)}; ${traced.sql.length} SQLite statements, ${((traced.sql.reduce((a, x) => a + x.ms, 0) / Math.max(1, traced.sql.length)) * 1000).toFixed(0)} µs mean, p99 ${fmt(q(traced.sql.map((x) => x.ms), 0.99))}.`
+  : '';
+if (traced) {
+  const slow = new Map<string, { n: number; ms: string[] }>();
+  for (const x of traced.sql) if (x.source) (slow.get(x.source) ?? slow.set(x.source, { n: 0, ms: [] }).get(x.source)!).ms.push(`${x.ms.toFixed(1)}/${x.cpuMs?.toFixed(1)}`);
+  for (const [source, { ms }] of slow) process.stderr.write(`slow SQLite (>1 ms; wall/process CPU ms) x${ms.length} [${ms.join(' ')}]: ${source.replace(/\s+/g, ' ').slice(0, 100)}\n`);
+  process.stderr.write(`server databases: ${JSON.stringify(traced.pragmas)}\n`);
+}
 const failures = analyses.flatMap((a) => a.failed.map((r) => `${a.system}: SIPp exit ${r.code} after ${(r.elapsedMs / 1000).toFixed(1)} s`));
+for (const a of analyses) for (const r of a.failed) process.stderr.write(`--- ${a.system}: failed caller (exit ${r.code}) ---\n${r.output.split('\n').filter((l) => l.trim()).slice(-8).join('\n')}\n`);
 
 const git = (() => {
   try {
@@ -502,9 +664,13 @@ const sippVersion = (() => {
   }
 })();
 const date = new Date().toISOString().slice(0, 10);
+const commandEnv = ['BENCH_HOLD_MS', 'BENCH_RING_MS', 'BENCH_LOAD', 'BENCH_SEED', 'BENCH_ORDER', 'BENCH_LOG_LEVEL', 'BENCH_TRACE', 'BENCH_TRACE_WAL_AUTOCHECKPOINT']
+  .filter((name) => process.env[name] !== undefined)
+  .map((name) => `${name}=${process.env[name]} `)
+  .join('');
 const block = [
   `Run ${date}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Asterisk ${asteriskVersion}, SIPp ${sippVersion}, Switchboard ${git}.`,
-  `Command: \`${TRACE ? 'BENCH_TRACE=1 ' : ''}npx tsx bench/acd-latency.ts ${CALLERS} ${AGENTS}\` (hold ${HOLD_MS} ms, ring ${RING_MS} ms, load ${LOAD}, seed ${SEED}, order ${ORDER.join(' then ')}, Switchboard log level ${LOG_LEVEL}).`,
+  `Command: \`${commandEnv}npx tsx bench/acd-latency.ts ${CALLERS} ${AGENTS}\` (hold ${HOLD_MS} ms, ring ${RING_MS} ms, load ${LOAD}, seed ${SEED}, order ${ORDER.join(' then ')}, Switchboard log level ${LOG_LEVEL}).`,
   `${CALLERS} callers per system, Poisson arrivals with a mean gap of ${Math.round(MEAN_GAP_MS)} ms; ${AGENTS} agents; wall ${analyses.map((a) => `${a.system} ${a.wallS.toFixed(0)} s`).join(', ')}; most callers waiting at once: ${analyses.map((a) => `${a.system} ${a.maxWaiting}`).join(', ')}.`,
   '',
   ...rows,
@@ -513,6 +679,9 @@ const block = [
   '',
   ...detail,
   '',
+  ...(traceLine ? [traceLine] : []),
+  `CPU while the callers ran: ${phases.map((p) => `${p.system}: Asterisk ${p.cpu.asteriskS.toFixed(1)} s${p.system === 'switchboard' ? `, Switchboard process ${p.cpu.serverS.toFixed(1)} s` : ''}, whole machine ${(p.cpu.machineBusy * 100).toFixed(0)}% busy`).join('; ')} (${cpus().length} cores).`,
+  `Samples over 100 ms (offer to free agent / hand-off): ${analyses.map((a) => `${a.system} ${a.samples.filter((x) => x.kind === 'free' && x.ms > 100).length} / ${a.samples.filter((x) => x.kind === 'handoff' && x.ms > 100).length}`).join(', ')}.`,
   `Unmatched INVITEs (no bridge or no queue entry): ${analyses.map((a) => `${a.system} ${a.unmatched}`).join(', ')}; Switchboard missed offers (RONA): ${ours.missed}.${failures.length ? ` Failed calls: ${failures.join('; ')}.` : ''}`,
 ].join('\n');
 
@@ -520,21 +689,30 @@ process.stdout.write(`${block}\n`);
 const logFile = phases.find((p) => p.logFile)?.logFile;
 if (logFile) process.stdout.write(`Switchboard log: ${logFile}\n`);
 
+if (process.env.BENCH_DUMP) {
+  writeFileSync(process.env.BENCH_DUMP, JSON.stringify(analyses.map((a) => ({ system: a.system, samples: [...a.samples].sort((x, y) => x.at - y.at) })), null, 1));
+}
 if (WRITE) {
-  const path = resolve(ROOT, 'bench/RESULTS.md');
-  const BEGIN = '<!-- acd-latency:begin (generated by bench/acd-latency.ts; text outside the markers is kept) -->';
-  const END = '<!-- acd-latency:end -->';
+  // One generated block per configuration, so runs of other sizes sit side by side and a rerun of
+  // the same configuration replaces its own block; text outside the markers is kept.
+  const key = `${CALLERS} callers, ${AGENTS} agents, load ${LOAD}, hold ${HOLD_MS} ms${TRACE ? ', traced' : ''}`;
+  const BEGIN = `<!-- acd-latency (${key}): begin, generated by bench/acd-latency.ts -->`;
+  const END = `<!-- acd-latency (${key}): end -->`;
   const TITLE = '## ACD offer latency vs app_queue';
+  const path = resolve(ROOT, 'bench/RESULTS.md');
   const text = readFileSync(path, 'utf8'); // re-read right before writing: others edit other sections
+  const generated = `${BEGIN}\n${block}\n${END}`;
   let next: string;
   if (text.includes(BEGIN) && text.includes(END)) {
-    next = text.slice(0, text.indexOf(BEGIN) + BEGIN.length) + '\n' + block + '\n' + text.slice(text.indexOf(END));
+    next = text.slice(0, text.indexOf(BEGIN)) + generated + text.slice(text.indexOf(END) + END.length);
   } else if (text.includes(TITLE)) {
+    // At the end of our section: before the next level-2 heading, or at the end of the file.
     const at = text.indexOf(TITLE) + TITLE.length;
-    const lineEnd = text.indexOf('\n', at);
-    next = `${text.slice(0, lineEnd + 1)}${BEGIN}\n${block}\n${END}\n${text.slice(lineEnd + 1)}`;
+    const nextHeading = text.indexOf('\n## ', at);
+    const end = nextHeading === -1 ? text.length : nextHeading + 1;
+    next = `${text.slice(0, end).trimEnd()}\n\n${generated}\n${nextHeading === -1 ? '' : '\n'}${text.slice(end)}`;
   } else {
-    next = `${text.trimEnd()}\n\n${TITLE}\n${BEGIN}\n${block}\n${END}\n`;
+    next = `${text.trimEnd()}\n\n${TITLE}\n\n${generated}\n`;
   }
   writeFileSync(path, next);
 }
