@@ -5,6 +5,7 @@ import type { AcdConfigStore, AcdStateStore, SavedInteraction } from '../ports/a
 import type { Telephony, TelephonyEvent, TransferProgressState } from '../ports/telephony.js';
 import { AcdError, type AcdControl, type AcdLiveEvent } from './acd-control.js';
 import { createAcdTimers } from './acd-timers.js';
+import { createWriteBehind } from './acd-write-behind.js';
 import { createCallbacks, DIALABLE } from './acd-callbacks.js';
 import type { QueueDelivery, VoiceEnqueue, VoiceQueue } from './call-runtime.js';
 import { createVoiceLegs } from './acd-voice-legs.js';
@@ -62,6 +63,16 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     }
   };
 
+  // A full disk or a locked database must not stop routing: the call goes on, the failure is logged.
+  const writes = createWriteBehind((err) => log.error({ err }, 'acd: store write failed'));
+  const store: Pick<AcdStateStore, 'saveAgentState' | 'saveInteraction' | 'removeInteraction' | 'appendEvent'> = {
+    saveAgentState: (state) => writes.later(() => stateStore.saveAgentState(state)),
+    saveInteraction: (row) => writes.later(() => stateStore.saveInteraction(row)),
+    removeInteraction: (id) => writes.later(() => stateStore.removeInteraction(id)),
+    appendEvent: (row) => writes.later(() => stateStore.appendEvent(row)),
+  };
+  const callJournal = (callId: string, at: number, type: string, data: Record<string, unknown>) => writes.later(() => deps.callJournal(callId, at, type, data));
+
   const timers = createAcdTimers(now, (timerId) => handle({ type: 'timer', at: now(), timerId }));
 
   const engineRequest = (interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, preferredAgentId: string | null): EnqueueRequest => ({
@@ -79,15 +90,15 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
   });
 
   const enqueue = (interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, preferredAgentId: string | null = null) => {
-    stateStore.saveInteraction({ id: interactionId, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills });
+    store.saveInteraction({ id: interactionId, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills });
     handle({ type: 'enqueue', at: now(), request: engineRequest(interactionId, request, queueId, enqueuedAt, preferredAgentId) });
   };
 
   const record = (type: string, callId: string | null, interactionId: string, data: Record<string, unknown>) => {
     const at = now();
     try {
-      stateStore.appendEvent({ at, type, interactionId, agentId: ((data.fromAgent ?? data.agentId) as string | undefined) ?? null, queueId: (data.queueId as string | undefined) ?? null, callId, data });
-      if (callId) deps.callJournal(callId, at, type, { ...data, interactionId });
+      store.appendEvent({ at, type, interactionId, agentId: ((data.fromAgent ?? data.agentId) as string | undefined) ?? null, queueId: (data.queueId as string | undefined) ?? null, callId, data });
+      if (callId) callJournal(callId, at, type, { ...data, interactionId });
     } catch (err) {
       log.error({ err, type }, 'acd: journal write failed');
     }
@@ -101,9 +112,9 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     log,
     handle: (event) => handle(event),
     enqueue: (interactionId, request, queueId, enqueuedAt) => enqueue(interactionId, request, queueId, enqueuedAt),
-    forget: (id) => stateStore.removeInteraction(id),
+    forget: (id) => store.removeInteraction(id),
     remember: (id, request, queueId, enqueuedAt, connected) =>
-      stateStore.saveInteraction({ id, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills, connected }),
+      store.saveInteraction({ id, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills, connected }),
     record,
   });
   const callbacks = createCallbacks({
@@ -111,8 +122,8 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     now,
     log,
     handle: (event) => handle(event),
-    save: (row) => stateStore.saveInteraction(row),
-    forget: (id) => stateStore.removeInteraction(id),
+    save: (row) => store.saveInteraction(row),
+    forget: (id) => store.removeInteraction(id),
     record: (type, callId, interactionId, data) => record(type, callId, interactionId, data),
     ...(deps.callbackRetryDelayMs !== undefined ? { retryDelayMs: deps.callbackRetryDelayMs } : {}),
   });
@@ -155,7 +166,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     const c = before.connected;
     if (liveAtStart === null || liveAtStart.has(c.legId)) {
       voice.adopt(request, before.enqueuedAt, c);
-      stateStore.saveInteraction({ ...before, id: request.requestId, connected: c });
+      store.saveInteraction({ ...before, id: request.requestId, connected: c });
       handle({ type: 'adoptConnected', at: now(), agentId: c.agentId, connectedAt: c.connectedAt, request: engineRequest(request.requestId, request, request.queueId, before.enqueuedAt, null) });
       return 'connected';
     }
@@ -192,8 +203,8 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       case 'journal': {
         const data = extra ? { ...effect.data, ...extra } : effect.data;
         try {
-          stateStore.appendEvent({ at: effect.at, type: effect.event, interactionId: effect.interactionId ?? null, agentId: effect.agentId ?? null, queueId: effect.queueId ?? null, callId: effect.callId ?? null, data });
-          if (effect.callId) deps.callJournal(effect.callId, effect.at, effect.event, { ...data, ...(effect.agentId ? { agentId: effect.agentId } : {}), ...(effect.queueId ? { queueId: effect.queueId } : {}) });
+          store.appendEvent({ at: effect.at, type: effect.event, interactionId: effect.interactionId ?? null, agentId: effect.agentId ?? null, queueId: effect.queueId ?? null, callId: effect.callId ?? null, data });
+          if (effect.callId) callJournal(effect.callId, effect.at, effect.event, { ...data, ...(effect.agentId ? { agentId: effect.agentId } : {}), ...(effect.queueId ? { queueId: effect.queueId } : {}) });
         } catch (err) {
           // A full disk must not stop routing: the call goes on, the failure is logged.
           log.error({ err, type: effect.event }, 'acd: journal write failed');
@@ -205,7 +216,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         const agent = engine.agent(effect.agentId);
         if (!agent) return;
         try {
-          stateStore.saveAgentState({ agentId: agent.id, status: agent.status, pauseReason: agent.pauseReason, statusSince: agent.statusSince, idleSince: agent.idleSince, wrapUpUntil: agent.wrapUpUntil, handled: agent.handled, talkMs: agent.talkMs });
+          store.saveAgentState({ agentId: agent.id, status: agent.status, pauseReason: agent.pauseReason, statusSince: agent.statusSince, idleSince: agent.idleSince, wrapUpUntil: agent.wrapUpUntil, handled: agent.handled, talkMs: agent.talkMs });
         } catch (err) {
           log.error({ err, agentId: agent.id }, 'acd: could not save agent state');
         }
@@ -243,7 +254,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
         else voice.connect(effect);
         return;
       case 'result':
-        stateStore.removeInteraction(effect.interactionId);
+        store.removeInteraction(effect.interactionId);
         if (callbacks.owns(effect.interactionId)) callbacks.result(effect.interactionId, effect.outcome);
         else voice.result(effect.interactionId, effect.outcome, effect.data);
         return;
@@ -292,7 +303,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       const before = [...saved.values()].find((s) => s.callId === request.callId && s.queueId === request.queueId);
       if (before) {
         saved.delete(before.id);
-        if (before.id !== request.requestId) stateStore.removeInteraction(before.id);
+        if (before.id !== request.requestId) store.removeInteraction(before.id);
       }
       reenqueued.add(request.requestId);
       if (before?.connected) return readopt(request, { ...before, connected: before.connected });
@@ -318,7 +329,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
       });
     },
     leave(requestId, reason) {
-      stateStore.removeInteraction(requestId);
+      store.removeInteraction(requestId);
       voice.leave(requestId, reason);
     },
   };
@@ -355,7 +366,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     afterReconcile() {
       // Rows of calls that did not come back go; the map stays, so a re-adopted call whose queue
       // node runs late still finds its place in line (it saves its row again).
-      for (const s of saved.values()) if (!reenqueued.has(s.id)) stateStore.removeInteraction(s.id);
+      for (const s of saved.values()) if (!reenqueued.has(s.id)) store.removeInteraction(s.id);
     },
 
     handleTelephony(event) {
@@ -381,6 +392,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     },
 
     stop() {
+      writes.flush();
       timers.clear();
       callbacks.stop();
       if (queueFlush) clearImmediate(queueFlush);
