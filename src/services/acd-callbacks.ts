@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AcdEffect, AcdEvent } from '../core/acd/acd-types.js';
 import type { SavedInteraction } from '../ports/acd-store.js';
 import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
+import { ringAgent, stopRinging, type Ringing } from './acd-agent-ring.js';
 import { missReason } from './acd-voice-legs.js';
 
 export interface CallbacksDeps {
@@ -39,12 +40,10 @@ interface Callback extends CallbackRequest {
   bridged: boolean;
 }
 
-interface Leg {
+interface Leg extends Ringing {
   cb: Callback;
   role: 'agent' | 'customer';
   offerId: string | null;
-  dialing: Promise<void>;
-  cancelled: boolean;
 }
 
 /** Numbers we dial back through the trunk: digits only, so nothing a caller typed reaches a dial string. */
@@ -141,29 +140,20 @@ export function createCallbacks(deps: CallbacksDeps) {
         return;
       }
       const legId = newLegId();
-      const leg: Leg = { cb, role: 'agent', offerId: effect.offerId, dialing: Promise.resolve(), cancelled: false };
-      legs.set(legId, leg);
       offerLegs.set(effect.offerId, legId);
       const callerId = `"Callback ${cb.name.replace(/"/g, '')}" <${cb.number}>`;
-      leg.dialing = telephony.dial(legId, { endpoint, callerId, timeoutSec: effect.timeoutSec + 5 }).then(
-        () => {
-          if (!leg.cancelled) deps.handle({ type: 'offerRinging', at: now(), offerId: effect.offerId });
-        },
-        (err: unknown) => {
-          legs.delete(legId);
-          offerLegs.delete(effect.offerId);
-          if (!leg.cancelled) deps.handle({ type: 'offerFailed', at: now(), offerId: effect.offerId, reason: (err as { code?: string }).code === 'rejected' ? 'unavailable' : 'failed' });
-        },
-      );
+      const ringing = ringAgent(deps, effect, legId, { endpoint, callerId }, () => {
+        legs.delete(legId);
+        offerLegs.delete(effect.offerId);
+      });
+      legs.set(legId, Object.assign(ringing, { cb, role: 'agent' as const, offerId: effect.offerId }));
     },
 
     cancelOffer(offerId: string) {
       const legId = offerLegs.get(offerId);
       const leg = legId ? legs.get(legId) : undefined;
       offerLegs.delete(offerId);
-      if (!leg || !legId) return;
-      leg.cancelled = true;
-      void leg.dialing.then(() => hangup(legId));
+      if (leg && legId) stopRinging(leg, () => hangup(legId));
     },
 
     connect(effect: AcdEffect & { type: 'connect' }) {

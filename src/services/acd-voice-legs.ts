@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AcdEffect, AcdEvent, MissReason } from '../core/acd/acd-types.js';
 import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
+import { ringAgent, stopRinging } from './acd-agent-ring.js';
 import { AcdError } from './acd-control.js';
+import type { Ringing } from './acd-agent-ring.js';
 import type { QueueDelivery, VoiceEnqueue } from './call-runtime.js';
 
 export type TransferTarget = { queue: string } | { number: string };
@@ -46,12 +48,10 @@ interface Caller {
   external: { legId: string; number: string } | null;
 }
 
-interface Leg {
+interface Leg extends Ringing {
   legId: string;
   offerId: string;
   interactionId: string;
-  dialing: Promise<void>;
-  cancelled: boolean;
 }
 
 // Q.850 causes of an agent leg that ended unanswered: 17 busy, 21 declined on the phone, 18/19
@@ -219,33 +219,20 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
         return;
       }
       const legId = newLegId();
-      const leg: Leg = { legId, offerId: effect.offerId, interactionId: effect.interactionId, dialing: Promise.resolve(), cancelled: false };
-      legs.set(legId, leg);
       offerLegs.set(effect.offerId, legId);
-      // A little longer than the engine's ring timeout: the engine's timer decides the miss, the
-      // dial timeout only guarantees the leg cannot ring forever if we die.
       // ariTransfers: the phone's transfer key (REFER) comes to us instead of Asterisk's dialplan.
-      leg.dialing = telephony.dial(legId, { endpoint, callerId: callerId(caller.request), timeoutSec: effect.timeoutSec + 5, ariTransfers: true }).then(
-        () => {
-          if (!leg.cancelled) deps.handle({ type: 'offerRinging', at: now(), offerId: effect.offerId });
-        },
-        (err: unknown) => {
-          legs.delete(legId);
-          offerLegs.delete(effect.offerId);
-          log.warn({ err, endpoint }, 'acd: could not ring the agent');
-          if (!leg.cancelled) deps.handle({ type: 'offerFailed', at: now(), offerId: effect.offerId, reason: (err as { code?: string }).code === 'rejected' ? 'unavailable' : 'failed' });
-        },
-      );
+      const ringing = ringAgent(deps, effect, legId, { endpoint, callerId: callerId(caller.request), ariTransfers: true }, () => {
+        legs.delete(legId);
+        offerLegs.delete(effect.offerId);
+      });
+      legs.set(legId, Object.assign(ringing, { legId, offerId: effect.offerId, interactionId: effect.interactionId }));
     },
 
     cancelOffer(offerId: string) {
       const legId = offerLegs.get(offerId);
       const leg = legId ? legs.get(legId) : undefined;
       offerLegs.delete(offerId);
-      if (!leg) return;
-      leg.cancelled = true;
-      // Hanging up before the originate has created the channel would miss it.
-      void leg.dialing.then(() => hangupLeg(leg.legId));
+      if (leg) stopRinging(leg, () => hangupLeg(leg.legId));
     },
 
     connect(effect: AcdEffect & { type: 'connect' }) {
@@ -310,7 +297,8 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       // legEnded, whose cause says busy, declined or no answer.
       let event: TelephonyEvent & { type: 'legRinging' | 'legAnswered' | 'legEnded' };
       if (raw.type === 'legHangupRequested') {
-        const talking = externalLegs.get(raw.legId)?.talkLeg === raw.legId || [...callers.values()].some((c) => c.talkLeg === raw.legId);
+        const leg = legs.get(raw.legId);
+        const talking = externalLegs.get(raw.legId)?.talkLeg === raw.legId || (leg !== undefined && callers.get(leg.interactionId)?.talkLeg === raw.legId);
         if (!talking) return;
         event = { type: 'legEnded', at: raw.at, legId: raw.legId, cause: raw.cause ?? 16 };
       } else event = raw;
