@@ -5,8 +5,9 @@ import { mapAriEvent } from '../../src/adapters/ari/ari-event-mapper.js';
 import { startAriEventSocket } from '../../src/adapters/ari/ari-event-socket.js';
 import { createAriTelephony } from '../../src/adapters/ari/ari-telephony.js';
 import type { AriEvent, BridgeBlindTransfer, ChannelTransfer } from '../../src/adapters/ari/ari-types.generated.js';
-import { TelephonyError, type Telephony, type TelephonyEvent } from '../../src/ports/telephony.js';
+import type { Telephony, TelephonyEvent } from '../../src/ports/telephony.js';
 import { ARI_URL, waitFor } from './support/asterisk.js';
+import { channelIds as listChannelIds, errorCode, nextEvent } from './support/ari-events.js';
 import { startAgent, type AgentCall, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
 
 // SIP REFER from agents' softphones (the transfer key), on legs dialled with ariTransfers: the
@@ -39,18 +40,7 @@ describe('SIP REFER from an agent on the real Asterisk', () => {
     await next('endpointState', (e) => e.endpoint === a.endpoint && e.registered && e.at >= since);
     return a;
   };
-  const next = async <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs = 10_000) => {
-    let found: Extract<TelephonyEvent, { type: T }> | undefined;
-    await waitFor(
-      () => {
-        found = mapped.find((e): e is Extract<TelephonyEvent, { type: T }> => e.type === type && match(e as Extract<TelephonyEvent, { type: T }>));
-        return found !== undefined;
-      },
-      timeoutMs,
-      type,
-    );
-    return found!;
-  };
+  const next = <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs?: number) => nextEvent(mapped, type, match, timeoutMs);
   const eventsOf = (channelId: string) => mapped.filter((e) => ('legId' in e && e.legId === channelId) || ('channelId' in e && e.channelId === channelId));
   /** The raw ARI events about a channel, as 'Type' or 'Type(state)', for the docs and failure messages. */
   const rawSequence = (channelId: string) =>
@@ -64,12 +54,7 @@ describe('SIP REFER from an agent on the real Asterisk', () => {
         if ('cause' in event && event.cause !== undefined) return `${event.type}(${event.cause})`;
         return event.type;
       });
-  const channelIds = async () => ((await request('channels.list', {})) as { id: string }[]).map((c) => c.id);
-  const errorCode = (promise: Promise<unknown>) =>
-    promise.then(
-      () => 'resolved',
-      (err: unknown) => (err instanceof TelephonyError ? err.code : String(err)),
-    );
+  const channelIds = () => listChannelIds(request);
   const callOf = async (a: SippAgent, until: (call: AgentCall) => boolean, what: string) => {
     let call: AgentCall | undefined;
     await waitFor(

@@ -7,8 +7,9 @@ import { startAriEventSocket } from '../../src/adapters/ari/ari-event-socket.js'
 import { createAriSoftphones } from '../../src/adapters/ari/ari-softphones.js';
 import { createAriTelephony } from '../../src/adapters/ari/ari-telephony.js';
 import type { AriEvent } from '../../src/adapters/ari/ari-types.generated.js';
-import { TelephonyError, type Telephony, type TelephonyEvent } from '../../src/ports/telephony.js';
+import type { Telephony, TelephonyEvent } from '../../src/ports/telephony.js';
 import { ARI_URL, waitFor } from './support/asterisk.js';
+import { channelIds as listChannelIds, errorCode, nextEvent } from './support/ari-events.js';
 import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
 
 // Agent softphones (SIPp, registered to PJSIP endpoints 1001-1006 from 127.0.0.1) driven by the
@@ -59,29 +60,13 @@ describe('agent softphones on the real Asterisk', () => {
     await next('endpointState', (e) => e.endpoint === a.endpoint && e.registered && e.at >= since);
     return a;
   };
-  const next = async <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs = 10_000) => {
-    let found: Extract<TelephonyEvent, { type: T }> | undefined;
-    await waitFor(
-      () => {
-        found = mapped.find((e): e is Extract<TelephonyEvent, { type: T }> => e.type === type && match(e as Extract<TelephonyEvent, { type: T }>));
-        return found !== undefined;
-      },
-      timeoutMs,
-      type,
-    );
-    return found!;
-  };
+  const next = <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs?: number) => nextEvent(mapped, type, match, timeoutMs);
   // The hang-up request that precedes legEnded is checked by the ACD tests (talk time), not here.
   const legEvents = (legId: string) => mapped.filter((e) => 'legId' in e && e.legId === legId && e.type !== 'legHangupRequested').map((e) => e.type);
   const stateOf = async (endpoint: string) => (await telephony.endpointStates()).find((e) => e.endpoint === endpoint);
   const endpointEventsSince = (since: number, endpoint: string) =>
     raw.filter((r) => r.at >= since && (r.event as { endpoint?: { resource: string } }).endpoint?.resource === endpoint.split('/')[1]);
-  const channelIds = async () => ((await request('channels.list', {})) as { id: string }[]).map((c) => c.id);
-  const errorCode = (promise: Promise<unknown>) =>
-    promise.then(
-      () => 'resolved',
-      (err: unknown) => (err instanceof TelephonyError ? err.code : String(err)),
-    );
+  const channelIds = () => listChannelIds(request);
 
   beforeAll(async () => {
     request = createAriHttp({ url: ARI_URL, user: ARI_USER, password: ARI_PASSWORD, timeoutMs: 5_000 });

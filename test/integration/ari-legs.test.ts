@@ -4,8 +4,9 @@ import { createAriHttp, type AriRequest } from '../../src/adapters/ari/ari-http.
 import { mapAriEvent } from '../../src/adapters/ari/ari-event-mapper.js';
 import { createAriTelephony } from '../../src/adapters/ari/ari-telephony.js';
 import type { AriEvent } from '../../src/adapters/ari/ari-types.generated.js';
-import { TelephonyError, type Telephony, type TelephonyEvent } from '../../src/ports/telephony.js';
+import type { Telephony, TelephonyEvent } from '../../src/ports/telephony.js';
 import { ARI_URL, waitFor } from './support/asterisk.js';
+import { channelIds as listChannelIds, errorCode, nextEvent } from './support/ari-events.js';
 import { startUas, udpPortInUse, UAS_HOST, UAS_PORT, type SippUas, type UasScenario } from './support/sipp-uas.js';
 
 // The Telephony adapter's outbound legs, bridges, DTMF and recordings against the real Asterisk,
@@ -48,30 +49,14 @@ describe('ARI legs, bridges, DTMF and recordings on the real Asterisk', () => {
   // Ringing (a 180) and the hang-up request before the end are the ACD's business; these tests
   // are about how legs end.
   const legEvents = (legId: string) => mapped.filter((e) => 'legId' in e && e.legId === legId && e.type !== 'legRinging' && e.type !== 'legHangupRequested');
-  const next = async <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs = 10_000) => {
-    let found: Extract<TelephonyEvent, { type: T }> | undefined;
-    await waitFor(
-      () => {
-        found = mapped.find((e): e is Extract<TelephonyEvent, { type: T }> => e.type === type && match(e as Extract<TelephonyEvent, { type: T }>));
-        return found !== undefined;
-      },
-      timeoutMs,
-      `${type}`,
-    );
-    return found!;
-  };
+  const next = <T extends TelephonyEvent['type']>(type: T, match: (e: Extract<TelephonyEvent, { type: T }>) => boolean, timeoutMs?: number) => nextEvent(mapped, type, match, timeoutMs);
   const answeredLeg = async () => {
     const legId = newLegId();
     await telephony.dial(legId, { endpoint: TRUNK, callerId: '"Switchboard" <+15550100>', timeoutSec: 10 });
     await next('legAnswered', (e) => e.legId === legId);
     return legId;
   };
-  const channelIds = async () => ((await request('channels.list', {})) as { id: string }[]).map((c) => c.id);
-  const errorCode = (promise: Promise<unknown>) =>
-    promise.then(
-      () => 'resolved',
-      (err: unknown) => (err instanceof TelephonyError ? err.code : String(err)),
-    );
+  const channelIds = () => listChannelIds(request);
 
   beforeAll(async () => {
     request = createAriHttp({ url: ARI_URL, user: ARI_USER, password: ARI_PASSWORD, timeoutMs: 5_000 });
