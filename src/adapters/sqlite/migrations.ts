@@ -204,4 +204,62 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'call recordings (one row per segment) and their audit trail',
+    sql: `
+      -- One row per recorded segment: a conversation with one agent (or a number the call was
+      -- transferred to). A transfer starts a new segment of the same call; none replaces another.
+      -- id is ours (never caller input) and is also the Asterisk recording name.
+      CREATE TABLE recordings (
+        id TEXT PRIMARY KEY CHECK (id NOT GLOB '*[^A-Za-z0-9_-]*'),
+        call_id TEXT NOT NULL REFERENCES calls (id),
+        segment INTEGER NOT NULL,
+        interaction_id TEXT,
+        queue_id TEXT,
+        agent_id TEXT,
+        -- The number a blind transfer dialled, for a segment with no agent.
+        peer TEXT,
+        caller_number TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('recording', 'paused', 'complete', 'failed')),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        duration_ms INTEGER,
+        -- Relative to <dataDir>/recordings; built from id and the date only.
+        file TEXT,
+        size_bytes INTEGER,
+        sha256 TEXT,
+        failure TEXT,
+        -- [{at, until, by, reason}] in call time: where the file has a gap.
+        pauses TEXT NOT NULL DEFAULT '[]',
+        legal_hold INTEGER NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
+        -- null: kept until deleted by hand.
+        retain_until INTEGER,
+        deleted_at INTEGER,
+        UNIQUE (call_id, segment)
+      );
+      CREATE INDEX recordings_started ON recordings (started_at);
+      CREATE INDEX recordings_agent ON recordings (agent_id, started_at);
+      CREATE INDEX recordings_queue ON recordings (queue_id, started_at);
+      CREATE INDEX recordings_call ON recordings (call_id);
+      CREATE INDEX recordings_retention ON recordings (retain_until) WHERE deleted_at IS NULL AND legal_hold = 0;
+
+      -- Who paused, resumed, held, released, deleted or purged which recording, and why.
+      CREATE TABLE recording_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        recording_id TEXT NOT NULL,
+        call_id TEXT,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX recording_audit_recording ON recording_audit (recording_id, seq);
+      CREATE TRIGGER recording_audit_no_update BEFORE UPDATE ON recording_audit
+        BEGIN SELECT RAISE(ABORT, 'recording_audit is append-only'); END;
+      CREATE TRIGGER recording_audit_no_delete BEFORE DELETE ON recording_audit
+        BEGIN SELECT RAISE(ABORT, 'recording_audit is append-only'); END;
+    `,
+  },
 ];
