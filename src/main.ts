@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { createAriHttp } from './adapters/ari/ari-http.js';
+import { createAriDownload, createAriHttp } from './adapters/ari/ari-http.js';
 import { startAriEventSocket } from './adapters/ari/ari-event-socket.js';
 import { mapAriEvent } from './adapters/ari/ari-event-mapper.js';
 import { createAriSoftphones } from './adapters/ari/ari-softphones.js';
@@ -16,7 +16,9 @@ import { createSqliteAcdStateStore } from './adapters/sqlite/sqlite-acd-state-st
 import { createSqliteApiKeyStore } from './adapters/sqlite/sqlite-api-key-store.js';
 import { createSqliteCalendarOverrideStore } from './adapters/sqlite/sqlite-calendar-override-store.js';
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
+import { createSqliteRecordingStore } from './adapters/sqlite/sqlite-recording-store.js';
 import { createSqliteSoftphoneStore } from './adapters/sqlite/sqlite-softphone-store.js';
+import { createRecordingFiles } from './adapters/recordings/recording-files.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { createAcdEngine } from './core/acd/acd-engine.js';
 import { buildApp } from './http/build-app.js';
@@ -24,6 +26,7 @@ import { createAcdService } from './services/acd-service.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { createCalendarOverrideService } from './services/calendar-override-service.js';
 import { createCallRuntime, type CallRuntime } from './services/call-runtime.js';
+import { createRecordingService } from './services/recording-service.js';
 import { createSoftphoneService } from './services/softphone-service.js';
 import { VERSION } from './version.js';
 
@@ -69,8 +72,9 @@ async function main() {
   // kept in memory, so the runtime reads them on every call event without a query.
   const overrides = createCalendarOverrideService(createSqliteCalendarOverrideStore(db));
 
-  const request = createAriHttp({ url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs });
-  const telephony = createAriTelephony(request, config.ariApp);
+  const ariHttp = { url: config.ariUrl, user: config.ariUser, password: config.ariPassword, timeoutMs: config.ariRequestTimeoutMs };
+  const request = createAriHttp(ariHttp);
+  const telephony = createAriTelephony(request, config.ariApp, createAriDownload(ariHttp));
   // Agents' softphones live in Asterisk's memory: pushed again on every ARI connect.
   const softphones = createSoftphoneService({
     store: createSqliteSoftphoneStore(db), provisioner: createAriSoftphones(request), endpointStates: () => telephony.endpointStates(), now, logger,
@@ -79,6 +83,17 @@ async function main() {
   const acdConfig = createSqliteAcdConfigStore(db, now);
   const acdState = createSqliteAcdStateStore(db);
   let runtime: CallRuntime | null = null;
+  const recordingStore = createSqliteRecordingStore(db);
+  const recordingFiles = createRecordingFiles(join(config.dataDir, 'recordings'));
+  const recordings = createRecordingService({
+    telephony,
+    store: recordingStore,
+    files: recordingFiles,
+    callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
+    queue: (id) => acdConfig.getQueue(id),
+    now,
+    logger,
+  });
   const acd = createAcdService({
     engine: createAcdEngine(),
     configStore: acdConfig,
@@ -88,6 +103,7 @@ async function main() {
     callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
     now,
     logger,
+    conversations: { started: recordings.conversationStarted, adopted: recordings.conversationAdopted, ended: recordings.conversationEnded },
   });
 
   runtime = createCallRuntime({
@@ -100,6 +116,7 @@ async function main() {
     now,
     logger,
     queues: acd.voice,
+    onMask: recordings.onMask,
   });
   const calls_ = runtime;
   await acd.start();
@@ -109,7 +126,10 @@ async function main() {
     if (reconcileTimer) clearTimeout(reconcileTimer);
     reconcileTimer = null;
     void acd.resync();
-    calls_.reconcile().then(() => calls_.idle().then(() => acd.afterReconcile()), (err: unknown) => {
+    calls_.reconcile().then(() => calls_.idle().then(() => {
+      acd.afterReconcile();
+      void recordings.reconcile().catch((err: unknown) => logger.warn({ err }, 'recordings: reconcile failed'));
+    }), (err: unknown) => {
       logger.warn({ err }, 'calls: reconcile failed; retrying in 2 s');
       reconcileTimer = setTimeout(reconcile, 2_000);
     });
@@ -122,6 +142,7 @@ async function main() {
         if (!mapped) return;
         calls_.handle(mapped);
         acd.handleTelephony(mapped);
+        recordings.handle(mapped);
       },
       onConnected: () => {
         void softphones.provisionAll();
@@ -140,11 +161,19 @@ async function main() {
     calendarOverrides: overrides,
     acd: { control: acd, config: acdConfig, journal: acdState },
     softphones,
+    recordings: { service: recordings, store: recordingStore, files: recordingFiles },
     health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: calls_.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });
 
   process.on('SIGHUP', () => reloadFlows('SIGHUP'));
+
+  // Retention: once shortly after start, then daily.
+  const purge = () => void recordings.purge().then((n) => n > 0 && logger.info({ purged: n }, 'recordings: retention purge'), (err: unknown) => logger.error({ err }, 'recordings: purge failed'));
+  const purgeFirst = setTimeout(purge, 60_000);
+  const purgeDaily = setInterval(purge, 86_400_000);
+  purgeFirst.unref();
+  purgeDaily.unref();
 
   // Calls stay in Stasis when we stop; the next process re-adopts them on connect, so shutdown
   // only has to stop taking work and flush what is queued.
@@ -161,6 +190,7 @@ async function main() {
     acd.stop();
     softphones.stop();
     await calls_.idle();
+    await recordings.idle();
     db.close();
     process.exit(0);
   };

@@ -20,6 +20,7 @@ import { flowRoutes, type FlowsDeps } from './routes/flows/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health/index.js';
 import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
 import { queueRoutes } from './routes/queues/index.js';
+import { recordingRoutes, type RecordingDeps } from './routes/recordings/index.js';
 import { skillRoutes } from './routes/skills/index.js';
 import { softphoneRoutes } from './routes/softphones/index.js';
 import { ErrorSchema } from './schemas.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   acd?: AcdDeps;
   /** Agents' softphones provisioned in Asterisk; without it /softphones is absent. */
   softphones?: SoftphoneService;
+  /** Conversation recordings; without it /recordings and the calls' recording controls are absent. */
+  recordings?: RecordingDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -79,5 +82,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(transferRoutes(deps.acd.control), { prefix: '/api/v1' });
   }
   if (deps.softphones) await app.register(softphoneRoutes(deps.softphones), { prefix: '/api/v1' });
+  if (deps.recordings) await app.register(recordingRoutes(deps.recordings), { prefix: '/api/v1' });
   return app;
 }

@@ -59,6 +59,20 @@ export interface Telephony {
    * Resolves also when the channel has no transfer pending (Asterisk ignores it then).
    */
   transferProgress(channelId: string, state: TransferProgressState): Promise<void>;
+  /**
+   * Record everything said in a bridge (a bridged channel cannot be recorded on its own) as a
+   * stored WAV named `name`; bridgeRecording events report started, finished and failed.
+   */
+  recordBridge(bridgeId: string, name: string): Promise<void>;
+  /** Pausing drops audio until resumed: the file has no audio for that time. channel_gone: the recording has ended. */
+  pauseRecording(name: string): Promise<void>;
+  resumeRecording(name: string): Promise<void>;
+  /** Everyone in the bridge hears the media (the recording too). */
+  playOnBridge(bridgeId: string, playbackId: string, media: string[]): Promise<void>;
+  /** A finished recording's file, streamed from Asterisk; channel_gone when Asterisk has none by that name. */
+  storedRecording(name: string): Promise<AsyncIterable<Uint8Array>>;
+  /** Resolves also when there is no such stored recording. */
+  deleteStoredRecording(name: string): Promise<void>;
 }
 
 /**
@@ -111,6 +125,8 @@ export type TelephonyEvent =
   | { type: 'playbackFinished'; at: number; channelId: string; playbackId: string; failed: boolean }
   | { type: 'dtmf'; at: number; channelId: string; digit: string }
   | { type: 'recordingFinished'; at: number; channelId: string; name: string; durationSec: number | null; talkingSec: number | null; failed: boolean }
+  /** A bridge recording (recordBridge): started, finished (stored) or failed (cause from Asterisk). */
+  | { type: 'bridgeRecording'; at: number; bridgeId: string; name: string; state: 'started' | 'finished' | 'failed'; durationSec: number | null; cause: string | null }
   | { type: 'legAnswered'; at: number; legId: string }
   | { type: 'legEnded'; at: number; legId: string; cause: number }
   /** The far end of a dialled leg rings (SIP 180); a busy or unreachable far end never does. */

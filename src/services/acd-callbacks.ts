@@ -4,7 +4,7 @@ import type { AcdEffect, AcdEvent } from '../core/acd/acd-types.js';
 import type { SavedInteraction } from '../ports/acd-store.js';
 import type { Telephony, TelephonyEvent } from '../ports/telephony.js';
 import { ringAgent, stopRinging, type Ringing } from './acd-agent-ring.js';
-import { missReason } from './acd-voice-legs.js';
+import { missReason, type VoiceLegsDeps } from './acd-voice-legs.js';
 
 export interface CallbacksDeps {
   telephony: Telephony;
@@ -14,6 +14,8 @@ export interface CallbacksDeps {
   save(row: SavedInteraction): void;
   forget(interactionId: string): void;
   record(type: string, callId: string | null, interactionId: string, data: Record<string, unknown>): void;
+  /** Who is bridged with whom (recording follows it); callbacks of a call are recorded under it. */
+  conversations?: VoiceLegsDeps['conversations'];
   /** Attempts to reach the customer before giving up, and the pause between them. */
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -93,6 +95,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   /** The conversation (or the attempt) is over for the agent: wrap-up follows in the engine. */
   function endForAgent(cb: Callback, by: 'caller' | 'agent' | 'system') {
     deps.handle({ type: 'ended', at: now(), interactionId: cb.id, by });
+    if (cb.bridgeId && cb.bridged) deps.conversations?.ended(cb.bridgeId);
     if (cb.bridgeId) void quietly(telephony.destroyBridge(cb.bridgeId));
   }
 
@@ -194,7 +197,12 @@ export function createCallbacks(deps: CallbacksDeps) {
         cb.bridgeId = `acd-${event.legId.slice('leg-acd-'.length)}`;
         cb.bridged = true;
         deps.record('acd.callback.connected', cb.callId, cb.id, { number: cb.number, attempt: cb.attempt, agentId: cb.agentId });
-        void telephony.bridge(cb.bridgeId, [cb.agentLeg, event.legId]).catch((err: unknown) => {
+        const bridgeId = cb.bridgeId;
+        void telephony.bridge(bridgeId, [cb.agentLeg, event.legId]).then(() => {
+          if (cb.callId && cb.bridgeId === bridgeId) {
+            deps.conversations?.started({ bridgeId, callId: cb.callId, interactionId: cb.id, queueId: cb.queueId, agentId: cb.agentId, peer: null, callerNumber: cb.number });
+          }
+        }, (err: unknown) => {
           log.error({ err }, 'acd: could not bridge agent and customer');
           void hangup(cb.agentLeg);
           void hangup(event.legId);

@@ -8,7 +8,7 @@ import { createAcdTimers } from './acd-timers.js';
 import { createWriteBehind } from './acd-write-behind.js';
 import { createCallbacks, DIALABLE } from './acd-callbacks.js';
 import type { QueueDelivery, VoiceEnqueue, VoiceQueue } from './call-runtime.js';
-import { createVoiceLegs } from './acd-voice-legs.js';
+import { createVoiceLegs, type VoiceLegsDeps } from './acd-voice-legs.js';
 
 export interface AcdServiceDeps {
   engine: AcdEngine;
@@ -24,6 +24,8 @@ export interface AcdServiceDeps {
   settings?: Partial<AcdSettings>;
   /** Pause between attempts to reach a customer who asked to be called back (default 2 min). */
   callbackRetryDelayMs?: number;
+  /** Told who is bridged with whom (the recording service). */
+  conversations?: VoiceLegsDeps['conversations'];
 }
 
 export interface AcdService extends AcdControl {
@@ -116,6 +118,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     remember: (id, request, queueId, enqueuedAt, connected) =>
       store.saveInteraction({ id, channel: 'voice', queueId, callId: request.callId, enqueuedAt, priority: request.priority, skills: request.skills, connected }),
     record,
+    ...(deps.conversations ? { conversations: deps.conversations } : {}),
   });
   const callbacks = createCallbacks({
     telephony: deps.telephony,
@@ -126,6 +129,7 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     forget: (id) => store.removeInteraction(id),
     record: (type, callId, interactionId, data) => record(type, callId, interactionId, data),
     ...(deps.callbackRetryDelayMs !== undefined ? { retryDelayMs: deps.callbackRetryDelayMs } : {}),
+    ...(deps.conversations ? { conversations: deps.conversations } : {}),
   });
 
   const voiceCallerNumber = (requestId: string) => voice.callerNumber(requestId);

@@ -6,6 +6,7 @@ import { ringAgent, stopRinging } from './acd-agent-ring.js';
 import { AcdError } from './acd-control.js';
 import type { Ringing } from './acd-agent-ring.js';
 import type { QueueDelivery, VoiceEnqueue } from './call-runtime.js';
+import type { Conversation } from './recording-service.js';
 
 export type TransferTarget = { queue: string } | { number: string };
 export interface ConnectedLeg {
@@ -29,6 +30,12 @@ export interface VoiceLegsDeps {
   remember(interactionId: string, request: VoiceEnqueue, queueId: string, enqueuedAt: number, connected: ConnectedLeg): void;
   /** A journal row of the shell's own (transfers) for the ACD journal and the call's timeline. */
   record(type: string, callId: string, interactionId: string, data: Record<string, unknown>): void;
+  /** Who is bridged with whom (recording follows it). */
+  conversations?: {
+    started(c: Conversation): void;
+    adopted(c: Conversation): void;
+    ended(bridgeId: string): void;
+  };
 }
 
 interface Caller {
@@ -103,6 +110,7 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
   function separate(caller: Caller, by: 'caller' | 'agent' | 'system') {
     if (caller.agentId) deps.handle({ type: 'ended', at: now(), interactionId: caller.interactionId, by });
     deps.forget(caller.interactionId);
+    if (caller.bridgeId) deps.conversations?.ended(caller.bridgeId);
     void destroyBridge(caller.bridgeId);
     const leg = caller.talkLeg;
     caller.agentId = null;
@@ -111,6 +119,17 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
     caller.connectedAt = null;
     return leg;
   }
+
+  const conversation = (caller: Caller): Conversation => ({
+    bridgeId: caller.bridgeId ?? '',
+    callId: caller.request.callId,
+    interactionId: caller.interactionId,
+    queueId: caller.queueId,
+    agentId: caller.agentId,
+    peer: caller.external?.number ?? null,
+    callerNumber: caller.request.callerNumber,
+    ...(caller.request.recording ? { mode: caller.request.recording } : {}),
+  });
 
   async function bridge(caller: Caller, legId: string, who: string) {
     caller.talkLeg = legId;
@@ -122,6 +141,7 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
     if (!alive || byRequest.get(requestId) !== caller) return; // the caller left; leave() tears down
     try {
       await telephony.bridge(caller.bridgeId, [channelId, legId]);
+      if (caller.talkLeg === legId) deps.conversations?.started(conversation(caller));
       if (caller.agentId && caller.talkLeg === legId) {
         deps.remember(caller.interactionId, caller.request, caller.queueId, caller.enqueuedAt, { agentId: caller.agentId, legId, bridgeId: caller.bridgeId, connectedAt: caller.connectedAt ?? now() });
       }
@@ -187,6 +207,7 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       callers.set(request.requestId, caller);
       byRequest.set(request.requestId, caller);
       legs.set(connected.legId, { legId: connected.legId, offerId: `adopted-${connected.legId}`, interactionId: request.requestId, dialing: Promise.resolve(), cancelled: false });
+      deps.conversations?.adopted(conversation(caller));
       void deliver(request.requestId, { type: 'queueConnect', agentId: connected.agentId });
     },
 

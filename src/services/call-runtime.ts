@@ -20,6 +20,8 @@ export interface CallRuntimeDeps {
   logger: Logger;
   /** The ACD; without one every queue answers noAgents. */
   queues?: VoiceQueue;
+  /** A masked collect starts or ends (PCI): a live conversation recording pauses meanwhile. */
+  onMask?(callId: string, on: boolean, nodeId: string): void;
 }
 
 export interface VoiceEnqueue {
@@ -32,6 +34,8 @@ export interface VoiceEnqueue {
   skills: string[];
   priority: number;
   maxWaitMs: number | null;
+  /** The flow's recording mode for this caller, overriding the queue's. */
+  recording?: 'all' | 'onDemand' | 'never';
 }
 
 /** What the call runtime needs from the ACD for a caller in a queue node. */
@@ -194,6 +198,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
             skills: effect.skills,
             priority: effect.priority,
             maxWaitMs: effect.maxWaitMs,
+            ...(effect.recording ? { recording: effect.recording } : {}),
           });
           return;
         case 'leaveQueue':
@@ -216,6 +221,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
           return;
         case 'mask':
           journal(session, effect.on ? 'mask.started' : 'mask.ended', { nodeId: effect.nodeId });
+          deps.onMask?.(session.callId, effect.on, effect.nodeId);
           return;
         case 'stopPlayback':
           await telephony.stopPlayback(effect.playbackId);
@@ -327,7 +333,7 @@ export function createCallRuntime(deps: CallRuntimeDeps): CallRuntime {
         return;
       }
       // Agent phones and ringing legs are the ACD's business.
-      if (event.type === 'legRinging' || event.type === 'legHangupRequested' || event.type === 'endpointState' || event.type === 'transferRequested') return;
+      if (event.type === 'legRinging' || event.type === 'legHangupRequested' || event.type === 'endpointState' || event.type === 'transferRequested' || event.type === 'bridgeRecording') return;
       if (event.type === 'legAnswered' || event.type === 'legEnded') {
         const owner = legs.get(event.legId);
         if (!owner) return;

@@ -54,9 +54,11 @@ export function mapAriEvent(event: AriEvent, fallbackNow: number): TelephonyEven
       if (channelId === null) return null;
       return { type: 'playbackFinished', at, channelId, playbackId: event.playback.id, failed: event.playback.state === 'failed' };
     }
+    case 'RecordingStarted':
+      return bridgeRecording(event.recording, at, 'started');
     case 'RecordingFinished':
     case 'RecordingFailed':
-      return recordingFinished(event.recording, at, event.type === 'RecordingFailed');
+      return bridgeRecording(event.recording, at, event.type === 'RecordingFailed' || event.recording.state === 'failed' ? 'failed' : 'finished') ?? recordingFinished(event.recording, at, event.type === 'RecordingFailed');
     case 'ChannelTransfer':
       return transferRequested(event, at);
     default:
@@ -107,6 +109,20 @@ function transferRequested(event: ChannelTransfer, at: number): TelephonyEvent |
 function legIdOf(channel: Channel, args: string[]): string | null {
   if (args[0] === 'leg' && args[1]) return args[1];
   return isLegId(channel.id) ? channel.id : null;
+}
+
+// Conversation recordings are bridge recordings (a bridged channel cannot be recorded itself).
+function bridgeRecording(recording: LiveRecording, at: number, state: 'started' | 'finished' | 'failed'): TelephonyEvent | null {
+  if (!recording.target_uri.startsWith('bridge:')) return null;
+  return {
+    type: 'bridgeRecording',
+    at,
+    bridgeId: recording.target_uri.slice('bridge:'.length),
+    name: recording.name,
+    state,
+    durationSec: recording.duration ?? null,
+    cause: recording.cause ?? null,
+  };
 }
 
 function channelTarget(targetUri: string): string | null {

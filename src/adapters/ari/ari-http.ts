@@ -90,3 +90,28 @@ export function createAriHttp(options: AriHttpOptions): AriRequest {
     }
   };
 }
+
+/** A binary GET (a stored recording's file), streamed rather than buffered: an hour of WAV is 57 MB. */
+export type AriDownload = (path: string) => Promise<AsyncIterable<Uint8Array>>;
+
+export function createAriDownload(options: AriHttpOptions): AriDownload {
+  const base = options.url.replace(/\/+$/, '') + '/ari';
+  const authorization = 'Basic ' + Buffer.from(`${options.user}:${options.password}`).toString('base64');
+  return async (path) => {
+    let res: globalThis.Response;
+    try {
+      // The timeout covers the headers only: the body of a long recording may take longer.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), options.timeoutMs);
+      try {
+        res = await fetch(`${base}${path}`, { headers: { authorization }, signal: controller.signal });
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (err) {
+      throw new AriUnavailableError('GET', path, (err as Error).name === 'TimeoutError' ? 'timeout' : 'network', err);
+    }
+    if (!res.ok || !res.body) throw new AriHttpError(res.status, 'GET', path, await res.text());
+    return res.body as unknown as AsyncIterable<Uint8Array>;
+  };
+}

@@ -1,6 +1,6 @@
 import type { EndpointState, LiveChannel, Telephony, TransferProgressState } from '../../ports/telephony.js';
 import { TelephonyError } from '../../ports/telephony.js';
-import { AriHttpError, AriUnavailableError, type AriRequest } from './ari-http.js';
+import { AriHttpError, AriUnavailableError, type AriDownload, type AriRequest } from './ari-http.js';
 import { toLiveChannel } from './ari-event-mapper.js';
 
 const HANGUP_REASON = { normal: 'normal', busy: 'busy', congestion: 'congestion', no_answer: 'no_answer' } as const;
@@ -56,7 +56,8 @@ async function ignoring404(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export function createAriTelephony(request: AriRequest, app: string): Telephony {
+export function createAriTelephony(request: AriRequest, app: string, download?: AriDownload): Telephony {
+  const fetchFile: AriDownload = download ?? (() => Promise.reject(new AriUnavailableError('GET', '/recordings/stored', 'network', new Error('no downloader configured'))));
   return {
     // A channel leaves our app's subscription at StasisEnd, before ChannelDestroyed brings the
     // real hangup cause (ChannelHangupRequest from a BYE carries none). An explicit subscription
@@ -208,5 +209,20 @@ export function createAriTelephony(request: AriRequest, app: string): Telephony 
     // channel is 404 and one out of Stasis 409, both channel_gone.
     transferProgress: (channelId, state) =>
       guard('transferProgress', () => request('channels.transfer_progress', { channelId, states: TRANSFER_STATES[state] })),
+
+    // ifExists=fail: recording names are ours and unique, so a clash is a bug, never an overwrite.
+    // A missing spool directory is 500 "No such file or directory" (see docs/asterisk.md).
+    recordBridge: (bridgeId, name) =>
+      guard('recordBridge', async () => {
+        await request('bridges.record', { bridgeId, name, format: 'wav', ifExists: 'fail', beep: false, maxDurationSeconds: 0, maxSilenceSeconds: 0 });
+      }),
+    pauseRecording: (name) => guard('pauseRecording', () => request('recordings.pause', { recordingName: name })),
+    resumeRecording: (name) => guard('resumeRecording', () => request('recordings.unpause', { recordingName: name })),
+    playOnBridge: (bridgeId, playbackId, media) =>
+      guard('playOnBridge', async () => {
+        await request('bridges.playWithId', { bridgeId, playbackId, media });
+      }),
+    storedRecording: (name) => guard('storedRecording', () => fetchFile(`/recordings/stored/${encodeURIComponent(name)}/file`)),
+    deleteStoredRecording: (name) => guard('deleteStoredRecording', () => ignoring404(() => request('recordings.deleteStored', { recordingName: name }))),
   };
 }

@@ -124,6 +124,11 @@ export const NODE_SCHEMAS = {
       queue: Id,
       skills: Type.Optional(Type.Array(Template)),
       priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+      recording: Type.Optional(
+        Type.Union([Type.Literal('all'), Type.Literal('onDemand'), Type.Literal('never')], {
+          description: "Record the conversation with the agent: overrides the queue's recording mode",
+        }),
+      ),
       wait: Type.Optional(
         Type.Object(
           {

@@ -1,7 +1,7 @@
 import type { Calendar } from '../../core/calendar/calendar-types.js';
 import type { CompiledExpression } from '../../core/expr/expression.js';
 import type { CompiledTemplate } from '../../core/expr/template.js';
-import type { BodyTemplate, FlowNode, InputSettings, MenuOption, PromptRef } from '../../core/ivr/flow-types.js';
+import type { BodyTemplate, FlowNode, InputSettings, MenuOption, PromptRef, QueueNode } from '../../core/ivr/flow-types.js';
 import type { RawNodeKind } from './flow-schema.js';
 import { isPatternKey, menuOutcome, type RawNode } from './node-outcomes.js';
 
@@ -154,6 +154,7 @@ export const nodeCompilers: Compilers = {
       queue: String(raw.queue),
       skills: ((raw.skills ?? []) as unknown[]).map((s, i) => h.template(['skills', i], s)),
       priority: (raw.priority as number | undefined) ?? 0,
+      ...(raw.recording !== undefined ? { recording: raw.recording as QueueNode['recording'] } : {}),
       wait: {
         ...(wait.moh ? { moh: wait.moh } : {}),
         ...(wait.announce ? { announce: { everyMs: h.duration(['wait', 'announce', 'every'], wait.announce.every, 45_000), prompts: h.prompts(['wait', 'announce', 'prompt'], wait.announce.prompt) } } : {}),

@@ -39,7 +39,12 @@ function toAgent(r: NamedRow): AgentConfig {
   };
 }
 
-const toQueue = (r: NamedRow): QueueConfig => ({ ...(parseObject(r.config) as Omit<QueueConfig, 'id' | 'name'>), id: r.id, name: r.name });
+const NO_RECORDING = { mode: 'never', consentPrompt: null, retentionDays: null } as const;
+// A queue saved before recording existed is never recorded until an admin says otherwise.
+const toQueue = (r: NamedRow): QueueConfig => {
+  const config = parseObject(r.config) as Omit<QueueConfig, 'id' | 'name'>;
+  return { ...config, recording: { ...NO_RECORDING, ...config.recording }, id: r.id, name: r.name };
+};
 
 export function createSqliteAcdConfigStore(db: Db, now: () => number): AcdConfigStore {
   const skills = db.prepare('SELECT id, description FROM acd_skills ORDER BY id');

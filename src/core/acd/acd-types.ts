@@ -65,6 +65,19 @@ export interface QueueConfig {
   ronaMaxMisses: number;
   /** A returning caller's last agent gets this long alone before anyone else is considered. 0: off. */
   preferredAgentSec: number;
+  /** Conversation recording; absent in rows written before recording existed: never recorded. */
+  recording?: QueueRecording;
+}
+
+/** all: every conversation from the agent's answer; onDemand: when an agent or supervisor starts it; never. */
+export type RecordingMode = 'all' | 'onDemand' | 'never';
+
+export interface QueueRecording {
+  mode: RecordingMode;
+  /** Played to both parties as the recording starts (so the recording holds the notice); null: none. */
+  consentPrompt: string | null;
+  /** Days a recording is kept before the daily purge deletes it (legal hold excepted); null: forever. */
+  retentionDays: number | null;
 }
 
 export interface AgentConfig {

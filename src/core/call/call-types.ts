@@ -104,7 +104,7 @@ export type CallEffect =
   | { type: 'hangupLeg'; legId: string }
   | { type: 'bridge'; bridgeId: string; legId: string }
   | { type: 'destroyBridge'; bridgeId: string }
-  | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; maxWaitMs: number | null; options: string[] }
+  | { type: 'enqueue'; requestId: string; queue: string; skills: string[]; priority: number; maxWaitMs: number | null; options: string[]; recording?: 'all' | 'onDemand' | 'never' }
   /** callerGone: the caller hung up (an abandon); otherwise the flow moved on (an option key, a limit). */
   | { type: 'leaveQueue'; requestId: string; callerGone: boolean }
   /** The caller asked to be called back: the ACD keeps their place in line as a callback. */

@@ -153,6 +153,8 @@ export interface QueueNode extends NodeBase {
   queue: string;
   skills: CompiledTemplate[];
   priority: number;
+  /** Overrides the queue's recording mode for callers from this node. */
+  recording?: 'all' | 'onDemand' | 'never';
   wait: { moh?: string; announce?: { everyMs: number; prompts: PromptRef[] }; maxWaitMs?: number; options: Record<string, string>; callbackKey?: string };
 }
 

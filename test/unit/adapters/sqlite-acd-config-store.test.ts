@@ -18,7 +18,8 @@ const queue = (id: string, over: Partial<QueueConfig> = {}): QueueConfig => ({
   id, name: `Queue ${id}`, skills: [{ skill: 'billing', minProficiency: 2 }], priority: 0, strategy: 'longest-idle', ringTimeoutSec: 15, wrapUpSec: 10,
   maxWaitSec: null, maxLength: null, joinWhenEmpty: true, leaveWhenEmpty: false, serviceLevelSec: 20,
   hold: { moh: 'default', announceEverySec: 60, announcePosition: true, announceWait: true }, overflowQueue: null,
-  steps: [{ afterSec: 30, relaxProficiencyBy: 1 }], ronaMaxMisses: 1, preferredAgentSec: 0, ...over,
+  steps: [{ afterSec: 30, relaxProficiencyBy: 1 }], ronaMaxMisses: 1, preferredAgentSec: 0,
+  recording: { mode: 'never', consentPrompt: null, retentionDays: null }, ...over,
 });
 
 describe('SQLite ACD config store', () => {

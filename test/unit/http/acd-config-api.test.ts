@@ -162,7 +162,7 @@ describe('the ACD configuration API: skills, agents, queues, pause reasons', () 
       const expected = {
         id: 'support', name: 'Support', skills: [], priority: 0, strategy: 'longest-idle', ringTimeoutSec: 15, wrapUpSec: 10, maxWaitSec: null, maxLength: null,
         joinWhenEmpty: true, leaveWhenEmpty: false, serviceLevelSec: 20, hold: { moh: 'default', announceEverySec: 60, announcePosition: true, announceWait: true },
-        overflowQueue: null, steps: [], ronaMaxMisses: 1, preferredAgentSec: 0,
+        overflowQueue: null, steps: [], ronaMaxMisses: 1, preferredAgentSec: 0, recording: { mode: 'never', consentPrompt: null, retentionDays: null },
       };
       expect(res.json()).toEqual(expected);
       expect(t.acd.config.getQueue('support')).toEqual(expected);
@@ -179,7 +179,7 @@ describe('the ACD configuration API: skills, agents, queues, pause reasons', () 
         maxWaitSec: 600, maxLength: 50, joinWhenEmpty: false, leaveWhenEmpty: true, serviceLevelSec: 30,
         hold: { moh: 'jazz', announceEverySec: null, announcePosition: false, announceWait: true }, overflowQueue: 'sales',
         steps: [{ afterSec: 30, relaxProficiencyBy: 1 }, { afterSec: 60, skills: [{ skill: 'lang:fr', minProficiency: 1 }], dropSkills: ['*'] }, { afterSec: 120, overflowQueue: 'sales' }],
-        ronaMaxMisses: 3, preferredAgentSec: 60,
+        ronaMaxMisses: 3, preferredAgentSec: 60, recording: { mode: 'all', consentPrompt: 'sound:beep', retentionDays: 90 },
       };
       const res = await call('POST', '/queues', admin, body);
       expect(res.statusCode).toBe(201);

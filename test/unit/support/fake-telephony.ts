@@ -154,6 +154,32 @@ export class FakeTelephony implements Telephony {
   transferProgress(channelId: string, state: TransferProgressState) {
     return this.log('transferProgress', [channelId, state]);
   }
+  /** Stored recordings storedRecording() serves, by name (bytes of the WAV). */
+  readonly stored = new Map<string, Uint8Array>();
+  recordBridge(bridgeId: string, name: string) {
+    return this.log('recordBridge', [bridgeId, name]);
+  }
+  pauseRecording(name: string) {
+    return this.log('pauseRecording', [name]);
+  }
+  resumeRecording(name: string) {
+    return this.log('resumeRecording', [name]);
+  }
+  playOnBridge(bridgeId: string, playbackId: string, media: string[]) {
+    return this.log('playOnBridge', [bridgeId, playbackId, media]);
+  }
+  async storedRecording(name: string): Promise<AsyncIterable<Uint8Array>> {
+    await this.log('storedRecording', [name]);
+    const bytes = this.stored.get(name);
+    if (!bytes) throw new TelephonyError('channel_gone', `no stored recording '${name}'`);
+    return (async function* () {
+      yield bytes;
+    })();
+  }
+  async deleteStoredRecording(name: string) {
+    await this.log('deleteStoredRecording', [name]);
+    this.stored.delete(name);
+  }
 }
 
 export function liveChannel(id: string, over: Partial<LiveChannel> = {}): LiveChannel {

@@ -76,7 +76,7 @@ export const queueNode: NodeDefinition<QueueNode> = {
     const { effects: timer, timer: timerId } = rearm(base, ctx);
     return {
       effects: [
-        { type: 'enqueue', requestId, queue: node.queue, skills, priority: node.priority, maxWaitMs: node.wait.maxWaitMs ?? null, options: Object.keys(node.wait.options) },
+        { type: 'enqueue', requestId, queue: node.queue, skills, priority: node.priority, maxWaitMs: node.wait.maxWaitMs ?? null, options: Object.keys(node.wait.options), ...(node.recording ? { recording: node.recording } : {}) },
         { type: 'startMoh', mohClass: base.moh },
         ...timer,
       ],

@@ -63,6 +63,23 @@ const queueFields = {
   steps: Type.Array(StepSchema, { maxItems: 20, default: [] }),
   ronaMaxMisses: Type.Integer({ minimum: 1, maximum: 10, default: 1, description: "Consecutive missed offers before the agent is paused with 'no-answer'" }),
   preferredAgentSec: Type.Integer({ minimum: 0, maximum: 600, default: 0, description: 'A returning caller’s last agent gets this long alone; 0: off' }),
+  recording: Type.Object(
+    {
+      mode: Type.Union([Type.Literal('all'), Type.Literal('onDemand'), Type.Literal('never')], {
+        default: 'never',
+        description: 'all: every conversation from the agent’s answer; onDemand: started over the API; never. A flow’s queue node may override it',
+      }),
+      consentPrompt: Type.Unsafe<string | null>({
+        type: 'string',
+        nullable: true,
+        pattern: '^(sound|file):[A-Za-z0-9_/-]{1,128}$',
+        default: null,
+        description: 'Played to both parties when recording starts (sound:NAME or file:NAME); null: none',
+      }),
+      retentionDays: nullableInt(1, 36500, null, 'Days before the daily purge deletes a recording (legal hold excepted); null: kept'),
+    },
+    { additionalProperties: false, default: {} },
+  ),
 };
 
 export const QueueBody = Type.Object(queueFields, { additionalProperties: false });
@@ -96,4 +113,5 @@ export const QueueSchema = Type.Object({
   ),
   ronaMaxMisses: Type.Integer(),
   preferredAgentSec: Type.Integer(),
+  recording: Type.Optional(Type.Object({ mode: Type.String(), consentPrompt: Type.Union([Type.String(), Type.Null()]), retentionDays: Type.Union([Type.Integer(), Type.Null()]) })),
 });

@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clearAsterisk, waitFor } from './support/asterisk.js';
+import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
+import { sippCall } from './support/sipp.js';
+import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+
+// Conversation recordings on the real stack: Asterisk records the caller-agent bridge, the server
+// fetches the file over ARI, hashes and stores it; the API serves it with range requests. The
+// caller streams audio (PCMA) for the whole call so the recording has media throughout.
+
+const FLOWS = resolve(import.meta.dirname, 'flows-acd');
+
+interface Recording {
+  id: string;
+  callId: string;
+  segment: number;
+  agentId: string | null;
+  status: string;
+  durationSec: number | null;
+  sizeBytes: number | null;
+  sha256: string | null;
+  failure: string | null;
+  pauses: { at: string; until: string | null; by: string; reason: string }[];
+  audioUrl: string | null;
+}
+
+/** Seconds of audio in a WAV, from its header (what a player shows). */
+function wavSeconds(buf: Buffer): number {
+  expect(buf.toString('ascii', 0, 4)).toBe('RIFF');
+  expect(buf.toString('ascii', 8, 12)).toBe('WAVE');
+  let offset = 12;
+  let byteRate = 0;
+  while (offset + 8 <= buf.length) {
+    const id = buf.toString('ascii', offset, offset + 4);
+    const size = buf.readUInt32LE(offset + 4);
+    if (id === 'fmt ') byteRate = buf.readUInt32LE(offset + 16);
+    if (id === 'data') return size / byteRate;
+    offset += 8 + size + (size % 2);
+  }
+  throw new Error('no data chunk');
+}
+
+describe('call recording with SIPp callers and agents', () => {
+  let dataDir: string;
+  let key: string;
+  let server: RunningServer;
+  let agents: SippAgent[] = [];
+  const servers: RunningServer[] = [];
+
+  const start = async () => {
+    server = await startServer({ dataDir, key, flowsDir: FLOWS, entryFlow: 'support' });
+    servers.push(server);
+    return server;
+  };
+
+  beforeEach(async () => {
+    await clearAsterisk();
+    dataDir = newDataDir();
+    key = createKey(dataDir);
+    agents = [];
+    await start();
+    for (const skill of ['billing', 'support']) expect((await put(`/api/v1/skills/${skill}`, { description: skill })).status).toBe(200);
+  });
+
+  afterEach(async () => {
+    for (const a of agents) await a.stop();
+    for (const s of servers.splice(0)) await s.kill('SIGKILL');
+  });
+
+  const send = async (method: string, path: string, body?: unknown) =>
+    server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const put = (path: string, body: unknown) => send('PUT', path, body);
+  const post = (path: string, body?: unknown) => send('POST', path, body);
+  const download = (path: string, headers: Record<string, string> = {}, as = key) => fetch(server.url + path, { headers: { authorization: `Bearer ${as}`, ...headers } });
+
+  const queue = async (id: string, recording: Record<string, unknown>) => {
+    const res = await post('/api/v1/queues', { id, name: id, skills: [{ skill: id, minProficiency: 1 }], wrapUpSec: 0, hold: { moh: 'default', announceEverySec: null, announcePosition: false, announceWait: false }, recording });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+  const agent = async (id: string, phone: AgentOptions, skills: Record<string, number>) => {
+    expect((await post('/api/v1/agents', { id, name: id, endpoints: [`PJSIP/${phone.user}`], skills })).status).toBe(201);
+    const sipp = await startAgent(phone);
+    agents.push(sipp);
+    await waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.registered === true, 10_000, `${id}'s phone to be seen as registered`);
+    expect((await post(`/api/v1/agents/${id}/login`)).status).toBe(200);
+    return sipp;
+  };
+  /** A trunk caller sending PCMA for `mediaMs`, until the server hangs up. */
+  const caller = (mediaMs: number) => sippCall({ scenario: 'caller-dtmf', service: '401', dtmf: [], mediaMs, timeoutS: 60 });
+  const lastCallId = async (): Promise<string> => (await server.api('/api/v1/calls?limit=1')).body.items[0].id;
+  const recordingsOf = async (callId: string): Promise<Recording[]> =>
+    ((await server.api(`/api/v1/recordings?callId=${callId}`)).body.items as Recording[]).sort((a, b) => a.segment - b.segment);
+  const settled = async (callId: string, count: number) => {
+    await waitFor(async () => {
+      const rows = await recordingsOf(callId);
+      return rows.length === count && rows.every((r) => r.status === 'complete' || r.status === 'failed');
+    }, 15_000, `${count} stored recording(s) of ${callId}`);
+    return recordingsOf(callId);
+  };
+  const onCall = (id: string) => waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.activity === 'onCall', 15_000, `${id} on the call`);
+
+  it('given a queue that records all calls, when an agent talks 4 s with a caller, then a playable WAV of that length is stored with its hash, served with range requests, and only to those allowed', async () => {
+    await queue('support', { mode: 'all', retentionDays: 30 });
+    await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 4_000 }, { support: 1 });
+    await agent('ann', { user: '1001', behaviour: 'answer' }, { billing: 1 });
+    const result = await caller(12_000).done;
+    expect(result.code, result.output).toBe(0);
+
+    const callId = await lastCallId();
+    const [rec] = await settled(callId, 1);
+    expect(rec).toMatchObject({ segment: 1, agentId: 'sam', status: 'complete', failure: null });
+    expect(rec!.durationSec).toBeGreaterThan(3.2);
+    expect(rec!.durationSec).toBeLessThan(5);
+
+    const full = await download(rec!.audioUrl!);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('audio/wav');
+    expect(full.headers.get('accept-ranges')).toBe('bytes');
+    const wav = Buffer.from(await full.arrayBuffer());
+    expect(wav.length).toBe(rec!.sizeBytes);
+    expect(createHash('sha256').update(wav).digest('hex')).toBe(rec!.sha256);
+    expect(wavSeconds(wav)).toBeCloseTo(rec!.durationSec!, 1);
+
+    // A player seeking: the bytes it asks for, exactly.
+    const part = await download(rec!.audioUrl!, { range: 'bytes=1000-1999' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${wav.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(wav.subarray(1000, 2000))).toBe(true);
+    expect((await download(rec!.audioUrl!, { range: `bytes=${wav.length + 10}-` })).status).toBe(416);
+
+    // The call's timeline has the recording; an agent key sees only its own agent's recordings.
+    const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['recording.started', 'recording.stopped']));
+    const keyFor = async (agentId: string) => (await post('/api/v1/api-keys', { name: `key of ${agentId}`, role: 'agent', agentId })).body.key as string;
+    const samKey = await keyFor('sam');
+    const annKey = await keyFor('ann');
+    expect((await download(rec!.audioUrl!, {}, samKey)).status).toBe(200);
+    expect((await download(rec!.audioUrl!, {}, annKey)).status).toBe(404);
+    expect(((await (await download('/api/v1/recordings', {}, annKey)).json()) as { total: number }).total).toBe(0);
+    expect((await download('/api/v1/recordings/..%2F..%2Fswitchboard.db/audio')).status).toBe(404);
+    expect((await download('/api/v1/recordings/nope/audio')).status).toBe(404);
+  });
+
+  it('given a recorded conversation, when the agent pauses the recording for 3 s and resumes, then the file leaves those 3 s out and the pause is journaled with who and why', async () => {
+    await queue('support', { mode: 'all' });
+    await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 8_000 }, { support: 1 });
+    const call = caller(16_000);
+    await onCall('sam');
+    const callId = await lastCallId();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const paused = await post(`/api/v1/calls/${callId}/recording/pause`, { reason: 'card number' });
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await post(`/api/v1/calls/${callId}/recording/resume`, {})).status).toBe(200);
+    const result = await call.done;
+    expect(result.code, result.output).toBe(0);
+
+    const [rec] = await settled(callId, 1);
+    expect(rec!.status).toBe('complete');
+    expect(rec!.pauses).toEqual([expect.objectContaining({ reason: 'card number', by: 'test admin' })]);
+    const gapMs = Date.parse(rec!.pauses[0]!.until!) - Date.parse(rec!.pauses[0]!.at);
+    expect(gapMs).toBeGreaterThan(2_800);
+    // 8 s of conversation, 3 s of it paused.
+    expect(rec!.durationSec).toBeGreaterThan(3.8);
+    expect(rec!.durationSec).toBeLessThan(6.2);
+    const audit = (await server.api(`/api/v1/recordings/${rec!.id}`)).body.audit as { action: string; actor: string; reason: string }[];
+    expect(audit.map((a) => a.action)).toEqual(['paused', 'resumed']);
+    const events = (await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string; data: Record<string, unknown> }[];
+    expect(events.find((e) => e.type === 'recording.paused')?.data).toMatchObject({ by: 'test admin', reason: 'card number' });
+  });
+
+  it('given a recorded caller, when the agent blind-transfers them to another queue, then the recording follows: two linked segments, one per agent, none lost', async () => {
+    await queue('support', { mode: 'all' });
+    await queue('billing', { mode: 'all' });
+    const ann = await agent('ann', { user: '1001', behaviour: 'answer' }, { support: 1 });
+    await agent('bill', { user: '1002', behaviour: 'answer', holdMs: 3_000 }, { billing: 1 });
+    const call = caller(20_000);
+    await ann.waitForCalls(1);
+    await onCall('ann');
+    await new Promise((r) => setTimeout(r, 2_000));
+    const interactionId = (await server.api('/api/v1/agents/ann')).body.live.interactions[0];
+    expect((await post(`/api/v1/interactions/${interactionId}/transfer`, { queue: 'billing' })).status).toBe(202);
+    const result = await call.done;
+    expect(result.code, result.output).toBe(0);
+
+    const callId = await lastCallId();
+    const [first, second] = await settled(callId, 2);
+    expect(first).toMatchObject({ segment: 1, agentId: 'ann', status: 'complete' });
+    expect(second).toMatchObject({ segment: 2, agentId: 'bill', status: 'complete' });
+    expect(first!.durationSec).toBeGreaterThan(1.5);
+    expect(second!.durationSec).toBeGreaterThan(2.2);
+  });
+
+  it('given a recording the server cannot store (the recordings directory is a file), when the call ends, then the call was not disturbed and the failure is on record', async () => {
+    writeFileSync(join(dataDir, 'recordings'), 'not a directory');
+    await queue('support', { mode: 'all' });
+    const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 2_000 }, { support: 1 });
+    const result = await caller(8_000).done;
+    expect(result.code, result.output).toBe(0);
+    expect(sam.calls()[0]?.end).toBe('agent');
+
+    const callId = await lastCallId();
+    const [rec] = await settled(callId, 1);
+    expect(rec).toMatchObject({ status: 'failed', audioUrl: null });
+    expect(rec!.failure).toMatch(/could not store/);
+    expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+    const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
+    expect(types).toContain('recording.failed');
+  });
+
+  it('given a recorded conversation, when the server is killed and restarted mid-call, then the recording goes on and is stored whole when the call ends', async () => {
+    await queue('support', { mode: 'all' });
+    await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 7_000 }, { support: 1 });
+    const call = caller(14_000);
+    await onCall('sam');
+    await new Promise((r) => setTimeout(r, 1_000));
+    await server.kill('SIGKILL');
+    await start();
+    const result = await call.done;
+    expect(result.code, result.output).toBe(0);
+
+    const callId = await lastCallId();
+    const [rec] = await settled(callId, 1);
+    expect(rec).toMatchObject({ status: 'complete', agentId: 'sam' });
+    expect(rec!.durationSec).toBeGreaterThan(6);
+  });
+});
