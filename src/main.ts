@@ -26,6 +26,7 @@ import { createAcdService } from './services/acd-service.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { createCalendarOverrideService } from './services/calendar-override-service.js';
 import { createCallRuntime, type CallRuntime } from './services/call-runtime.js';
+import { createMetrics, type OfferResult } from './services/metrics.js';
 import { createRecordingService } from './services/recording-service.js';
 import { createSoftphoneService } from './services/softphone-service.js';
 import { VERSION } from './version.js';
@@ -83,6 +84,17 @@ async function main() {
   const acdConfig = createSqliteAcdConfigStore(db, now);
   const acdState = createSqliteAcdStateStore(db);
   let runtime: CallRuntime | null = null;
+  // The gauges read these on each scrape only, once everything below exists.
+  const metrics = createMetrics({
+    activeCalls: () => calls_.activeCount(),
+    ariConnected: () => socket.connected(),
+    queues: () => acd.snapshots(),
+    agents: () => acd.agents(),
+  });
+  const countOffer = (type: string, data: Record<string, unknown>) => {
+    if (type === 'acd.offer.answered') metrics.acdOffer('answered');
+    else if (type === 'acd.offer.missed' || type === 'acd.offer.cancelled') metrics.acdOffer(data.reason as OfferResult);
+  };
   const recordingStore = createSqliteRecordingStore(db);
   const recordingFiles = createRecordingFiles(join(config.dataDir, 'recordings'));
   const recordings = createRecordingService({
@@ -93,11 +105,15 @@ async function main() {
     queue: (id) => acdConfig.getQueue(id),
     now,
     logger,
+    metrics,
   });
   const acd = createAcdService({
     engine: createAcdEngine(),
     configStore: acdConfig,
-    stateStore: acdState,
+    stateStore: { ...acdState, appendEvent: (row) => {
+      acdState.appendEvent(row);
+      countOffer(row.type, row.data);
+    } },
     telephony,
     calls: () => runtime!,
     callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
@@ -108,7 +124,10 @@ async function main() {
 
   runtime = createCallRuntime({
     telephony,
-    store: calls,
+    store: { ...calls, startCall: (call) => {
+      calls.startCall(call);
+      metrics.callStarted(call.direction);
+    } },
     flows,
     http: createFetchHttpClient(),
     calendarOverrides: overrides.current,
@@ -153,6 +172,7 @@ async function main() {
   );
 
   const app = await buildApp({
+    metrics,
     logger,
     calls,
     keys,

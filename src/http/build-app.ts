@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { CallStore } from '../ports/call-store.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CalendarOverrideService } from '../services/calendar-override-service.js';
+import type { Metrics } from '../services/metrics.js';
 import type { SoftphoneService } from '../services/softphone-service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -20,6 +21,8 @@ import { flowRoutes, type FlowsDeps } from './routes/flows/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health/index.js';
 import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
 import { queueRoutes } from './routes/queues/index.js';
+import { erlangCRoutes } from './routes/erlang-c/index.js';
+import { metricsRoutes } from './routes/metrics/index.js';
 import { recordingRoutes, type RecordingDeps } from './routes/recordings/index.js';
 import { skillRoutes } from './routes/skills/index.js';
 import { softphoneRoutes } from './routes/softphones/index.js';
@@ -43,6 +46,8 @@ export interface AppDeps {
   softphones?: SoftphoneService;
   /** Conversation recordings; without it /recordings and the calls' recording controls are absent. */
   recordings?: RecordingDeps;
+  /** Behind GET /metrics (Prometheus); without it the route is absent. */
+  metrics?: Pick<Metrics, 'contentType' | 'render'>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -83,5 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (deps.softphones) await app.register(softphoneRoutes(deps.softphones), { prefix: '/api/v1' });
   if (deps.recordings) await app.register(recordingRoutes(deps.recordings), { prefix: '/api/v1' });
+  await app.register(erlangCRoutes, { prefix: '/api/v1' });
+  if (deps.metrics) await app.register(metricsRoutes({ metrics: deps.metrics }));
   return app;
 }

@@ -33,14 +33,15 @@ function decodedPath(url: string): string {
   }
 }
 
-// Secure by default: every /api route needs a key unless it is marked public. Decided on the
-// matched route, never on the raw URL: the router decodes the path, so /%61pi/... is /api/...
+// Secure by default: every /api route needs a key unless it is marked public, and so does any
+// other route that declares a role (/metrics). Decided on the matched route, never on the raw URL:
+// the router decodes the path, so /%61pi/... is /api/...
 export function registerAuth(app: FastifyInstance, keys: ApiKeyService, now: () => number): void {
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     // An unmatched /api path needs a key too, so the route table is not revealed without one.
     const route = request.routeOptions.url ?? decodedPath(request.url);
-    if (!route.startsWith('/api/') || config.public) return;
+    if ((!route.startsWith('/api/') && !config.role) || config.public) return;
     const presented = presentedKey(request);
     if (!presented) throw new ApiError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
     const key = keys.verify(presented, now());
