@@ -50,9 +50,9 @@ const agents = [
   { id: 'chloe', name: 'Chloé', endpoints: ['PJSIP/1003'], skills: { support: 3, billing: 2, 'lang:fr': 5, 'lang:en': 3 } },
 ];
 const queues = [
-  { id: 'vip', name: 'VIP billing', skills: [{ skill: 'billing', minProficiency: 3 }], priority: 10, strategy: 'skill-weighted', overflowQueue: 'billing', maxWaitSec: 120 },
-  { id: 'billing', name: 'Billing', skills: [{ skill: 'billing', minProficiency: 1 }], steps: [{ afterSec: 60, dropSkills: ['*'] }] },
-  { id: 'support', name: 'Support', skills: [{ skill: 'support', minProficiency: 1 }], steps: [{ afterSec: 45, relaxProficiencyBy: 2 }, { afterSec: 90, dropSkills: ['*'] }] },
+  { id: 'vip', name: 'VIP billing', skills: [{ skill: 'billing', minProficiency: 3 }], priority: 10, strategy: 'skill-weighted', overflowQueue: 'billing', maxWaitSec: 120, recording: { mode: 'all', retentionDays: 365 } },
+  { id: 'billing', name: 'Billing', skills: [{ skill: 'billing', minProficiency: 1 }], steps: [{ afterSec: 60, dropSkills: ['*'] }], recording: { mode: 'all', retentionDays: 90 } },
+  { id: 'support', name: 'Support', skills: [{ skill: 'support', minProficiency: 1 }], steps: [{ afterSec: 45, relaxProficiencyBy: 2 }, { afterSec: 90, dropSkills: ['*'] }], recording: { mode: 'onDemand', retentionDays: 30 } },
 ];
 for (const q of [...queues].reverse()) await upsert('queues', q);
 for (const a of agents) await upsert('agents', a);
