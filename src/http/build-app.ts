@@ -17,6 +17,7 @@ import { agentRoutes } from './routes/agents/index.js';
 import { apiKeyRoutes } from './routes/api-keys/index.js';
 import { calendarRoutes } from './routes/calendars/index.js';
 import { callRoutes } from './routes/calls/index.js';
+import { exportRoutes } from './routes/exports/index.js';
 import { flowRoutes, type FlowsDeps } from './routes/flows/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health/index.js';
 import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
@@ -74,7 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, deps.keys, deps.now);
 
   await app.register(healthRoutes(deps.health), { prefix: '/api/v1' });
-  await app.register(callRoutes(deps.calls), { prefix: '/api/v1' });
+  await app.register(callRoutes(deps.calls, deps.now), { prefix: '/api/v1' });
+  await app.register(exportRoutes(deps.calls), { prefix: '/api/v1' });
   await app.register(apiKeyRoutes(deps.keys, deps.now, deps.acd?.config), { prefix: '/api/v1' });
   await app.register(flowRoutes(deps.flows, deps.calls), { prefix: '/api/v1' });
   await app.register(calendarRoutes(deps.flows.catalog, deps.calendarOverrides, deps.now), { prefix: '/api/v1' });

@@ -1,4 +1,6 @@
+import type { CallOutcome } from '../core/calls/outcome.js';
 import type { EndReason } from '../core/call/call-types.js';
+import type { AcdEventRow } from './acd-store.js';
 
 export interface NewCall {
   id: string;
@@ -41,7 +43,8 @@ export interface CallEventRecord {
   data: Record<string, unknown>;
 }
 
-export interface CallQuery {
+/** Which calls; every field narrows (AND). */
+export interface CallFilter {
   from?: number;
   to?: number;
   number?: string;
@@ -50,8 +53,33 @@ export interface CallQuery {
   flowId?: string;
   /** Calls whose tags include this one (exact match). */
   tag?: string;
+  direction?: NewCall['direction'];
+  /** Calls that visited this queue (any ACD row of the call in it). */
+  queueId?: string;
+  /** Calls this agent talked on (a voice conversation or a callback that reached the customer). */
+  agentId?: string;
+  /** As core/calls/outcome.ts decides it; an active call has none, so matches no outcome. */
+  outcome?: CallOutcome;
+  /** Calls with (true) or without (false) a recording that is neither failed nor deleted. */
+  hasRecording?: boolean;
+}
+
+export interface CallQuery extends CallFilter {
   limit: number;
   offset: number;
+}
+
+/** What the call log derives a call's line from: its journal rows, and its recordings. */
+export interface CallLogJournal {
+  events: CallEventRecord[];
+  acd: AcdEventRow[];
+  /** Recordings neither failed nor deleted. */
+  recordings: number;
+}
+
+/** An ACD journal row with the caller's number, for the queue_log export. */
+export interface QueueLogRow extends AcdEventRow {
+  callerNumber: string | null;
 }
 
 export interface NodeStatsQuery {
@@ -85,6 +113,15 @@ export interface CallStore {
   active(): CallRecord[];
   events(callId: string): CallEventRecord[];
   list(query: CallQuery): { total: number; items: CallRecord[] };
+  /** Every matching call, newest first, a page of `pageSize` at a time: for exports of any size. */
+  pages(filter: CallFilter, pageSize: number): Iterable<CallRecord[]>;
+  /**
+   * The journals of these calls. `summary` keeps only the call events the summary reads (the ACD
+   * rows all come), which is what a list or an export needs; otherwise every event comes.
+   */
+  journals(callIds: readonly string[], detail: 'summary' | 'full'): Map<string, CallLogJournal>;
+  /** ACD journal rows with from <= at < to, in journal order, a page at a time. */
+  queueLogRows(range: { from: number; to?: number }, pageSize: number): Iterable<QueueLogRow[]>;
   /** Per-node visit and exit counters of one flow, computed from the journal, ordered by node id. */
   nodeStats(flowId: string, query: NodeStatsQuery): NodeStats[];
 }

@@ -1,5 +1,7 @@
-import type { CallEventRecord, CallQuery, CallRecord, CallStore, NewCall, NodeStats, NodeStatsQuery } from '../../ports/call-store.js';
+import type { AcdEventRow } from '../../ports/acd-store.js';
+import type { CallEventRecord, CallFilter, CallLogJournal, CallQuery, CallRecord, CallStore, NewCall, NodeStats, NodeStatsQuery, QueueLogRow } from '../../ports/call-store.js';
 import { hangupCauseText } from '../../core/call/hangup-causes.js';
+import { OUTCOME_CALL_EVENTS, QUEUE_EXIT_EVENTS } from '../../core/calls/outcome.js';
 import type { Db } from './database.js';
 
 interface CallRow {
@@ -61,6 +63,93 @@ function toRecord(r: CallRow): CallRecord {
     tags: stringArray(r.tags),
   };
 }
+
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+const NOT_CALLBACK = (alias: string) => `COALESCE(${alias}.interaction_id, '') NOT GLOB '*.cb[0-9]*'`;
+
+// The outcome rules of core/calls/outcome.ts (decideOutcome) in SQL, so the list can filter and
+// count on them; the store's tests run both over the same journals. Each subquery is one call's
+// rows through the call_id indexes.
+const OUTCOME_SQL = `CASE
+  WHEN calls.status <> 'ended' THEN NULL
+  WHEN EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = calls.id AND e.type = 'transfer.answered')
+    OR EXISTS (SELECT 1 FROM acd_events t WHERE t.call_id = calls.id AND t.type = 'acd.transferred'
+      AND json_type(t.data, '$.to.number') = 'text'
+      AND NOT EXISTS (SELECT 1 FROM acd_events f WHERE f.call_id = calls.id AND f.type = 'acd.transfer.failed' AND f.seq > t.seq))
+    THEN 'transferred'
+  WHEN EXISTS (SELECT 1 FROM acd_events a WHERE a.call_id = calls.id AND a.type IN ('acd.offer.answered', 'acd.adopted') AND ${NOT_CALLBACK('a')})
+    THEN 'answered'
+  ELSE COALESCE(
+    (SELECT CASE x.type
+        WHEN 'acd.abandoned' THEN 'abandoned'
+        WHEN 'acd.left' THEN CASE WHEN json_extract(x.data, '$.reason') = 'withdrawn' THEN 'callback' ELSE 'ivr' END
+        WHEN 'acd.timeout' THEN 'timeout'
+        WHEN 'acd.full' THEN 'full'
+        WHEN 'acd.noAgents' THEN 'noAgents'
+        ELSE CASE WHEN calls.end_reason = 'caller_hangup' THEN 'abandoned' ELSE 'failed' END
+      END
+      FROM acd_events x WHERE x.call_id = calls.id AND x.type IN (${sqlList(QUEUE_EXIT_EVENTS)}) AND ${NOT_CALLBACK('x')}
+      ORDER BY x.seq DESC LIMIT 1),
+    CASE
+      WHEN EXISTS (SELECT 1 FROM call_events u WHERE u.call_id = calls.id AND u.type = 'queue.unavailable') THEN 'noAgents'
+      WHEN calls.end_reason IN ('error', 'fallback', 'lost') THEN 'failed'
+      ELSE 'ivr'
+    END)
+END`;
+
+// An agent talked on the call: answered a voice offer (or kept the conversation over a restart),
+// or reached the customer of a callback. The agent index finds their few calls among many.
+const TALKED_BY = `calls.id IN (SELECT call_id FROM acd_events WHERE agent_id = @agentId AND call_id IS NOT NULL
+  AND ((type IN ('acd.offer.answered', 'acd.adopted') AND COALESCE(interaction_id, '') NOT GLOB '*.cb[0-9]*') OR type = 'acd.callback.connected'))`;
+const PLAYABLE_RECORDING = "SELECT 1 FROM recordings r WHERE r.call_id = calls.id AND r.deleted_at IS NULL AND r.status <> 'failed'";
+
+function whereOf(q: CallFilter): { clause: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.from !== undefined) { where.push('started_at >= @from'); params.from = q.from; }
+  if (q.to !== undefined) { where.push('started_at < @to'); params.to = q.to; }
+  if (q.status) { where.push('status = @status'); params.status = q.status; }
+  if (q.flowId !== undefined) { where.push('flow_id = @flowId'); params.flowId = q.flowId; }
+  if (q.tag !== undefined) { where.push('EXISTS (SELECT 1 FROM json_each(calls.tags) WHERE value = @tag)'); params.tag = q.tag; }
+  if (q.number) {
+    where.push("(caller_number LIKE @number ESCAPE '\\' OR dialed LIKE @number ESCAPE '\\')");
+    params.number = `%${q.number.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  if (q.direction !== undefined) { where.push('direction = @direction'); params.direction = q.direction; }
+  if (q.queueId !== undefined) {
+    where.push('calls.id IN (SELECT call_id FROM acd_events WHERE queue_id = @queueId AND call_id IS NOT NULL)');
+    params.queueId = q.queueId;
+  }
+  if (q.agentId !== undefined) { where.push(TALKED_BY); params.agentId = q.agentId; }
+  if (q.outcome !== undefined) { where.push(`(${OUTCOME_SQL}) = @outcome`); params.outcome = q.outcome; }
+  if (q.hasRecording !== undefined) where.push(`${q.hasRecording ? '' : 'NOT '}EXISTS (${PLAYABLE_RECORDING})`);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+interface EventRow {
+  seq: number;
+  call_id: string;
+  at: number;
+  type: string;
+  data: string;
+}
+
+interface AcdRow {
+  seq: number;
+  at: number;
+  type: string;
+  interaction_id: string | null;
+  agent_id: string | null;
+  queue_id: string | null;
+  call_id: string | null;
+  data: string;
+}
+
+const toEvent = (e: EventRow): CallEventRecord => ({ seq: e.seq, callId: e.call_id, at: e.at, type: e.type, data: JSON.parse(e.data) as Record<string, unknown> });
+const toAcd = (r: AcdRow): AcdEventRow => ({
+  seq: r.seq, at: r.at, type: r.type, interactionId: r.interaction_id, agentId: r.agent_id, queueId: r.queue_id, callId: r.call_id,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
 
 export function createSqliteCallStore(db: Db): CallStore {
   const insertCall = db.prepare(`INSERT INTO calls (id, channel_id, direction, caller_number, caller_name, dialed, flow_id, status, started_at)
@@ -158,28 +247,62 @@ export function createSqliteCallStore(db: Db): CallStore {
       return row && toRecord(row);
     },
     active: () => (allActive.all() as CallRow[]).map(toRecord),
-    events: (callId) =>
-      (eventsOf.all(callId) as { seq: number; call_id: string; at: number; type: string; data: string }[]).map(
-        (e): CallEventRecord => ({ seq: e.seq, callId: e.call_id, at: e.at, type: e.type, data: JSON.parse(e.data) as Record<string, unknown> }),
-      ),
+    events: (callId) => (eventsOf.all(callId) as EventRow[]).map(toEvent),
     list: (q: CallQuery) => {
-      const where: string[] = [];
-      const params: Record<string, unknown> = {};
-      if (q.from !== undefined) { where.push('started_at >= @from'); params.from = q.from; }
-      if (q.to !== undefined) { where.push('started_at < @to'); params.to = q.to; }
-      if (q.status) { where.push('status = @status'); params.status = q.status; }
-      if (q.flowId !== undefined) { where.push('flow_id = @flowId'); params.flowId = q.flowId; }
-      if (q.tag !== undefined) { where.push('EXISTS (SELECT 1 FROM json_each(calls.tags) WHERE value = @tag)'); params.tag = q.tag; }
-      if (q.number) {
-        where.push("(caller_number LIKE @number ESCAPE '\\' OR dialed LIKE @number ESCAPE '\\')");
-        params.number = `%${q.number.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { clause, params } = whereOf(q);
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM calls ${clause}`).get(params) as { n: number }).n;
       const rows = db
         .prepare(`SELECT * FROM calls ${clause} ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: q.limit, offset: q.offset }) as CallRow[];
       return { total, items: rows.map(toRecord) };
+    },
+    *pages(filter: CallFilter, pageSize: number) {
+      // Keyset paging (after the last row seen), not OFFSET: each page costs the same however deep,
+      // and no statement stays open between pages, so calls may be written meanwhile.
+      const { clause, params } = whereOf(filter);
+      const after = `(started_at < @lastStarted OR (started_at = @lastStarted AND id > @lastId))`;
+      const first = db.prepare(`SELECT * FROM calls ${clause} ORDER BY started_at DESC, id LIMIT @pageSize`);
+      const next = db.prepare(`SELECT * FROM calls ${clause ? `${clause} AND` : 'WHERE'} ${after} ORDER BY started_at DESC, id LIMIT @pageSize`);
+      let rows = first.all({ ...params, pageSize }) as CallRow[];
+      while (rows.length > 0) {
+        yield rows.map(toRecord);
+        if (rows.length < pageSize) return;
+        const last = rows[rows.length - 1]!;
+        rows = next.all({ ...params, pageSize, lastStarted: last.started_at, lastId: last.id }) as CallRow[];
+      }
+    },
+    journals: (callIds, detail) => {
+      const ids = JSON.stringify(callIds);
+      const byCall = new Map<string, CallLogJournal>(callIds.map((id) => [id, { events: [], acd: [], recordings: 0 }]));
+      const eventTypes = detail === 'summary' ? `AND type IN (${sqlList(OUTCOME_CALL_EVENTS)})` : '';
+      for (const e of db.prepare(`SELECT seq, call_id, at, type, data FROM call_events WHERE call_id IN (SELECT value FROM json_each(?)) ${eventTypes} ORDER BY seq`).all(ids) as EventRow[]) {
+        byCall.get(e.call_id)?.events.push(toEvent(e));
+      }
+      for (const r of db.prepare('SELECT * FROM acd_events WHERE call_id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(ids) as AcdRow[]) {
+        if (r.call_id) byCall.get(r.call_id)?.acd.push(toAcd(r));
+      }
+      const counts = db.prepare(`SELECT call_id, COUNT(*) AS n FROM recordings
+        WHERE call_id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL AND status <> 'failed' GROUP BY call_id`).all(ids) as { call_id: string; n: number }[];
+      for (const c of counts) {
+        const journal = byCall.get(c.call_id);
+        if (journal) journal.recordings = c.n;
+      }
+      return byCall;
+    },
+    *queueLogRows(range, pageSize) {
+      const to = range.to === undefined ? '' : 'AND e.at < @to';
+      const page = db.prepare(`SELECT e.*, c.caller_number AS caller_number FROM acd_events e LEFT JOIN calls c ON c.id = e.call_id
+        WHERE e.at >= @from ${to} AND (e.at > @lastAt OR (e.at = @lastAt AND e.seq > @lastSeq))
+        ORDER BY e.at, e.seq LIMIT @pageSize`);
+      let last = { lastAt: Number.MIN_SAFE_INTEGER, lastSeq: -1 };
+      for (;;) {
+        const rows = page.all({ from: range.from, ...(range.to === undefined ? {} : { to: range.to }), ...last, pageSize }) as (AcdRow & { caller_number: string | null })[];
+        if (rows.length === 0) return;
+        yield rows.map((r): QueueLogRow => ({ ...toAcd(r), callerNumber: r.caller_number }));
+        if (rows.length < pageSize) return;
+        const end = rows[rows.length - 1]!;
+        last = { lastAt: end.at, lastSeq: end.seq };
+      }
     },
     nodeStats: (flowId: string, q: NodeStatsQuery): NodeStats[] => {
       // Counted from the journal, so a flow edited since still shows what its nodes did; the

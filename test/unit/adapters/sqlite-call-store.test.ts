@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseOk, migrate, openDatabase, type Db } from '../../../src/adapters/sqlite/database.js';
 import { migrations } from '../../../src/adapters/sqlite/migrations.js';
 import { createSqliteCallStore } from '../../../src/adapters/sqlite/sqlite-call-store.js';
+import { createSqliteAcdStateStore } from '../../../src/adapters/sqlite/sqlite-acd-state-store.js';
+import { decideOutcome } from '../../../src/core/calls/outcome.js';
+import type { CallJournal } from '../../../src/core/calls/journal-facts.js';
 import type { CallStore, NewCall } from '../../../src/ports/call-store.js';
+import { outcomeScenarios } from '../core/calls/journal-fixtures.js';
 import { tempDir } from '../support/helpers.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -481,5 +485,121 @@ describe('SQLite call store', () => {
       expect(store.findActiveByChannel('chan-a')).toBeUndefined();
       expect(store.findActiveByChannel('nope')).toBeUndefined();
     });
+  });
+});
+
+describe('SQLite call log queries', () => {
+  let cleanup: () => void;
+  let db: Db;
+  let store: CallStore;
+  beforeEach(() => {
+    let dir: string;
+    ({ dir, cleanup } = tempDir());
+    db = openDatabase(join(dir, 'switchboard.db'));
+    store = createSqliteCallStore(db);
+  });
+  afterEach(() => {
+    db.close();
+    cleanup();
+  });
+
+  /** A call with both journals written as the runtime and the ACD write them. */
+  const seed = (id: string, j: CallJournal, end: { status: 'active' | 'ended'; endReason: string | null }, over: Partial<NewCall> = {}) => {
+    const acd = createSqliteAcdStateStore(db);
+    store.startCall(newCall(id, over));
+    for (const e of j.events) store.append(id, e.at, e.type, e.data);
+    for (const r of j.acd) acd.appendEvent({ at: r.at, type: r.type, interactionId: r.interactionId, agentId: r.agentId, queueId: r.queueId, callId: id, data: r.data });
+    if (end.status === 'ended') store.append(id, T0 + 100_000, 'call.ended', { endReason: end.endReason });
+  };
+  const ids = (q: Parameters<CallStore['list']>[0]) => store.list(q).items.map((c) => c.id).sort();
+  const page = { limit: 500, offset: 0 };
+  const recording = (id: string, callId: string, segment: number, status: string, deletedAt: number | null = null) =>
+    db.prepare(`INSERT INTO recordings (id, call_id, segment, status, started_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)`).run(id, callId, segment, status, T0, deletedAt);
+
+  it('given every outcome scenario, when filtered by outcome in SQL, then each call lands where the core puts it', () => {
+    outcomeScenarios.forEach((s, i) => seed(`c${i}`, s.journal, s));
+    for (const [i, s] of outcomeScenarios.entries()) {
+      const call = store.get(`c${i}`)!;
+      const core = decideOutcome(call, s.journal.events, s.journal.acd);
+      expect(core, s.name).toBe(s.outcome);
+      if (core !== null) expect(ids({ ...page, outcome: core }), s.name).toContain(`c${i}`);
+    }
+    const counted = new Set(['answered', 'abandoned', 'callback', 'timeout', 'noAgents', 'full', 'transferred', 'ivr', 'failed'] as const);
+    const total = [...counted].reduce((n, outcome) => n + store.list({ ...page, outcome }).total, 0);
+    expect(total).toBe(outcomeScenarios.filter((s) => s.outcome !== null).length);
+  });
+
+  it('given calls in several queues, when filtered by queue, agent and direction, then only matching calls come', () => {
+    const byName = (name: string) => outcomeScenarios.find((s) => s.name === name)!;
+    const answered = byName('a caller answered by an agent');
+    const callback = byName('a caller who asked to be called back, later reached');
+    const overflow = byName('a full queue that overflowed to one that answered');
+    seed('a', answered.journal, answered);
+    seed('b', callback.journal, callback, { direction: 'internal' });
+    seed('c', overflow.journal, overflow);
+    seed('d', { events: [], acd: [] }, { status: 'ended', endReason: 'caller_hangup' });
+    expect(ids({ ...page, queueId: 'sales' })).toEqual(['a', 'b', 'c']);
+    expect(ids({ ...page, queueId: 'general' })).toEqual(['c']);
+    expect(ids({ ...page, agentId: 'alice' })).toEqual(['a']);
+    // The callback agent answered the offer and then reached the customer: that is talking.
+    expect(ids({ ...page, agentId: 'bob' })).toEqual(['b']);
+    expect(ids({ ...page, agentId: 'carol', queueId: 'sales' })).toEqual(['c']);
+    expect(ids({ ...page, direction: 'internal' })).toEqual(['b']);
+    expect(store.list({ ...page, direction: 'inbound', agentId: 'nobody' })).toEqual({ total: 0, items: [] });
+  });
+
+  it('given an agent who only missed an offer, when filtered by that agent, then the call is not theirs', () => {
+    const j: CallJournal = {
+      events: [],
+      acd: [
+        { seq: 1, at: T0, type: 'acd.offered', interactionId: 'q1', agentId: 'dave', queueId: 'sales', data: { offerId: 'o-1' } },
+        { seq: 2, at: T0 + 15_000, type: 'acd.offer.missed', interactionId: 'q1', agentId: 'dave', queueId: 'sales', data: { offerId: 'o-1' } },
+      ],
+    };
+    seed('x', j, { status: 'ended', endReason: 'caller_hangup' });
+    expect(ids({ ...page, agentId: 'dave' })).toEqual([]);
+  });
+
+  it('given recordings failed, deleted and kept, when filtered by hasRecording, then only a kept one counts', () => {
+    for (const id of ['r', 'f', 'd', 'n']) seed(id, { events: [], acd: [] }, { status: 'ended', endReason: 'caller_hangup' });
+    recording('rec-1', 'r', 1, 'complete');
+    recording('rec-2', 'r', 2, 'recording');
+    recording('rec-3', 'f', 1, 'failed');
+    recording('rec-4', 'd', 1, 'complete', T0 + 1);
+    expect(ids({ ...page, hasRecording: true })).toEqual(['r']);
+    expect(ids({ ...page, hasRecording: false })).toEqual(['d', 'f', 'n']);
+    expect(store.journals(['r', 'f', 'n'], 'summary').get('r')?.recordings).toBe(2);
+    expect(store.journals(['f'], 'summary').get('f')?.recordings).toBe(0);
+  });
+
+  it('given calls, when read by pages, then every call comes once, newest first, even with equal start times', () => {
+    for (let i = 0; i < 7; i++) seed(`p${i}`, { events: [], acd: [] }, { status: 'active', endReason: null }, { startedAt: T0 + Math.floor(i / 2) * 1000 });
+    const pages = [...store.pages({}, 3)];
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().map((c) => c.id)).toEqual(['p6', 'p4', 'p5', 'p2', 'p3', 'p0', 'p1']);
+    expect([...store.pages({ from: T0 + 3000 }, 3)].flat().map((c) => c.id)).toEqual(['p6']);
+    expect([...store.pages({ status: 'ended' }, 3)]).toEqual([]);
+  });
+
+  it('given a call, when its journals are read, then a summary keeps only the events the outcome reads and all ACD rows', () => {
+    const s = outcomeScenarios.find((x) => x.name === 'a queue node with no ACD running')!;
+    seed('j', s.journal, s);
+    seed('k', outcomeScenarios[4]!.journal, outcomeScenarios[4]!);
+    const summary = store.journals(['j', 'k', 'missing'], 'summary');
+    expect(summary.get('j')?.events.map((e) => e.type)).toEqual(['queue.unavailable']);
+    expect(summary.get('k')?.acd.map((r) => r.type)).toEqual(['acd.enqueued', 'acd.offered', 'acd.offer.ringing', 'acd.offer.answered', 'acd.ended']);
+    expect(summary.get('missing')).toEqual({ events: [], acd: [], recordings: 0 });
+    expect(store.journals(['j'], 'full').get('j')?.events.map((e) => e.type)).toEqual(['call.started', 'queue.entered', 'queue.unavailable', 'call.ended']);
+  });
+
+  it('given ACD rows, when read for queue_log, then they come in time order within the range with the caller number', () => {
+    const acd = createSqliteAcdStateStore(db);
+    seed('q', { events: [], acd: [] }, { status: 'active', endReason: null }, { callerNumber: '+33699999999' });
+    for (let i = 0; i < 5; i++) acd.appendEvent({ at: T0 + i * 1000, type: 'acd.enqueued', interactionId: `i${i}`, agentId: null, queueId: 'sales', callId: i === 2 ? 'q' : null, data: {} });
+    acd.appendEvent({ at: T0 + 500, type: 'acd.agent.login', interactionId: null, agentId: 'alice', queueId: null, callId: null, data: {} });
+    const rows = [...store.queueLogRows({ from: T0 + 1000, to: T0 + 4000 }, 2)];
+    expect(rows.map((p) => p.map((r) => r.interactionId))).toEqual([['i1', 'i2'], ['i3']]);
+    expect(rows[0]![1]).toMatchObject({ callId: 'q', callerNumber: '+33699999999' });
+    expect([...store.queueLogRows({ from: T0 }, 100)].flat().map((r) => r.type)).toEqual(['acd.enqueued', 'acd.agent.login', 'acd.enqueued', 'acd.enqueued', 'acd.enqueued', 'acd.enqueued']);
   });
 });
