@@ -67,6 +67,12 @@ export function createRecordingService(deps: RecordingServiceDeps) {
   /** Calls whose recording was started on demand: the next segment after a transfer records too. */
   const followOn = new Set<string>();
   const finishing = new Map<string, Promise<void>>();
+  /** Starts and stops not awaited by anyone (conversation events): idle() waits for them too. */
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    const tracked = work.catch((err: unknown) => log.error({ err }, 'recording: unexpected failure')).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
 
   const journal = (row: Pick<RecordingRow, 'id' | 'callId' | 'segment'>, type: string, data: Record<string, unknown> = {}) => {
     try {
@@ -119,7 +125,10 @@ export function createRecordingService(deps: RecordingServiceDeps) {
     if (live.consentPrompt) {
       telephony.playOnBridge(c.bridgeId, `consent-${id}`, [live.consentPrompt]).catch((err: unknown) => log.warn({ err, recordingId: id }, 'recording: consent prompt failed'));
     }
-    // A masked collect already running: the recording starts paused, and says so.
+    // A masked collect already running: the recording starts paused, and says so. The masked set,
+    // not only the holds: a mask that began while nothing was recorded (onDemand, or after a stop)
+    // left no hold behind, and an on-demand start then would record the card number.
+    if (masked.has(c.callId)) live.holds.add('mask');
     const pending = [...live.holds];
     live.holds.clear();
     for (const kind of pending) await hold(live, kind, 'flow', 'masked input');
@@ -141,7 +150,15 @@ export function createRecordingService(deps: RecordingServiceDeps) {
     const wasPaused = live.holds.size > 0;
     if (live.holds.has(kind)) return;
     live.holds.add(kind);
-    if (!wasPaused) await applyPause(live, true);
+    if (!wasPaused) {
+      try {
+        await applyPause(live, true);
+      } catch (err) {
+        // Not paused: without this the hold stays and every later pause is a silent no-op.
+        live.holds.delete(kind);
+        throw err;
+      }
+    }
     const row = store.get(id);
     if (!row) return;
     const pauses = wasPaused ? row.pauses : [...row.pauses, { at: now(), until: null, by, reason }];
@@ -160,7 +177,13 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       if (row) store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'resume.deferred', actor: by, reason: `still paused: ${[...live.holds].join(', ')}` });
       return;
     }
-    await applyPause(live, false);
+    try {
+      await applyPause(live, false);
+    } catch (err) {
+      // Still paused in Asterisk: keep the hold so the resume can be tried again.
+      live.holds.add(kind);
+      throw err;
+    }
     if (!row) return;
     store.update(id, { status: 'recording', pauses: closePauses(row.pauses) });
     store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'resumed', actor: by, reason });
@@ -229,7 +252,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       byBridge.set(conversation.bridgeId, live);
       byCall.set(conversation.callId, live);
       const record = mode === 'all' || (mode === 'onDemand' && followOn.has(conversation.callId));
-      if (record) void start(live, mode === 'all' ? 'policy' : 'follow-on');
+      if (record) track(start(live, mode === 'all' ? 'policy' : 'follow-on'));
     },
 
     /** After a restart: the bridge and its recording are still running in Asterisk. */
@@ -247,7 +270,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       if (!live) return;
       byBridge.delete(bridgeId);
       if (byCall.get(live.conversation.callId) === live) byCall.delete(live.conversation.callId);
-      void stopLive(live);
+      track(stopLive(live));
     },
 
     handle(event: TelephonyEvent) {
@@ -271,7 +294,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       const live = byCall.get(callId);
       if (!live) return;
       const action = on ? hold(live, 'mask', 'flow', `masked input (${nodeId})`) : release(live, 'mask', 'flow', `masked input done (${nodeId})`);
-      action.catch((err: unknown) => log.error({ err, callId }, 'recording: PCI pause failed'));
+      track(action.catch((err: unknown) => log.error({ err, callId }, 'recording: PCI pause failed')));
     },
 
     /** The agent (or supervisor) pauses for sensitive data. */
@@ -375,7 +398,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
 
     /** Resolves when every segment being stored has been (tests, shutdown). */
     async idle(): Promise<void> {
-      while (finishing.size > 0) await Promise.all([...finishing.values()]);
+      while (finishing.size > 0 || inFlight.size > 0) await Promise.all([...finishing.values(), ...inFlight]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RecordingFiles } from '../../ports/recording-files.js';
 import { wavDurationMs } from './wav-duration.js';
@@ -33,13 +34,8 @@ export function createRecordingFiles(root: string): RecordingFiles {
       const head: Buffer[] = [];
       let headBytes = 0;
       let size = 0;
-      const out = createWriteStream(temp, { flags: 'w' });
-      const done = new Promise<void>((ok, fail) => {
-        out.on('finish', ok);
-        out.on('error', fail);
-      });
-      try {
-        for await (const chunk of audio) {
+      const measure = async function* (source: AsyncIterable<Uint8Array>) {
+        for await (const chunk of source) {
           const buf = Buffer.from(chunk);
           hash.update(buf);
           size += buf.length;
@@ -47,16 +43,15 @@ export function createRecordingFiles(root: string): RecordingFiles {
             head.push(buf);
             headBytes += buf.length;
           }
-          // Backpressure: a slow disk must not buffer an hour of audio in memory.
-          if (!out.write(buf)) await new Promise<void>((ok, fail) => {
-            out.once('drain', ok);
-            out.once('error', fail);
-          });
+          yield buf;
         }
-        out.end();
-        await done;
+      };
+      // pipeline, not a write loop: it waits for drain (a slow disk must not buffer an hour of
+      // audio in memory), and a write error (ENOSPC) rejects here and cancels the download. A hand
+      // loop saw that error only as an unhandled rejection and then waited forever for a drain.
+      try {
+        await pipeline(audio, measure, createWriteStream(temp, { flags: 'w' }));
       } catch (err) {
-        out.destroy();
         await rm(temp, { force: true });
         throw err;
       }

@@ -8,7 +8,7 @@ export function wavDurationMs(head: Buffer, fileSize: number): number {
   while (offset + 8 <= head.length) {
     const id = head.toString('ascii', offset, offset + 4);
     const size = head.readUInt32LE(offset + 4);
-    if (id === 'fmt ' && offset + 16 <= head.length) byteRate = head.readUInt32LE(offset + 8 + 8);
+    if (id === 'fmt ' && offset + 20 <= head.length) byteRate = head.readUInt32LE(offset + 8 + 8);
     if (id === 'data') {
       const available = fileSize - (offset + 8);
       const bytes = size === 0 || size === 0xffffffff || size > available ? available : size;

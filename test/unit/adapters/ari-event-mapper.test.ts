@@ -320,8 +320,8 @@ describe('mapAriEvent: recordings', () => {
     expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
   });
 
-  it('given a recording event on a bridge, when mapped, then it is null', () => {
-    expect(mapAriEvent({ ...base, type: 'RecordingFinished', recording: recording({ target_uri: 'bridge:b-1', duration: 3 }) }, FALLBACK)).toBeNull();
+  it('given a recording event on a bridge, when mapped, then it is not a channel recordingFinished (conversation recordings are bridgeRecording)', () => {
+    expect(mapAriEvent({ ...base, type: 'RecordingFinished', recording: recording({ target_uri: 'bridge:b-1', duration: 3 }) }, FALLBACK)).toMatchObject({ type: 'bridgeRecording' });
   });
 
   it('given RecordingStarted, when mapped, then it is null', () => {
@@ -347,5 +347,44 @@ describe('parseAriTime', () => {
     [undefined, null],
   ])('given %s, when parsed, then it is %s', (value, expected) => {
     expect(parseAriTime(value)).toBe(expected);
+  });
+});
+
+describe('mapAriEvent: bridge recordings (conversations)', () => {
+  const onBridge = (over: Record<string, unknown> = {}) => recording({ name: 'rec-5f0c', target_uri: 'bridge:acd-7a1c', ...over });
+
+  it.each<[string, AriEvent, unknown]>([
+    [
+      'RecordingStarted',
+      { ...base, type: 'RecordingStarted', recording: onBridge({ state: 'recording' }) },
+      { type: 'bridgeRecording', at: STAMP_MS, bridgeId: 'acd-7a1c', name: 'rec-5f0c', state: 'started', durationSec: null, cause: null },
+    ],
+    [
+      'RecordingFinished (the bridge recording was stopped, its file stored)',
+      { ...base, type: 'RecordingFinished', recording: onBridge({ state: 'done', duration: 42 }) },
+      { type: 'bridgeRecording', at: STAMP_MS, bridgeId: 'acd-7a1c', name: 'rec-5f0c', state: 'finished', durationSec: 42, cause: null },
+    ],
+    [
+      'RecordingFailed with a cause',
+      { ...base, type: 'RecordingFailed', recording: onBridge({ state: 'failed', cause: 'Unable to open file' }) },
+      { type: 'bridgeRecording', at: STAMP_MS, bridgeId: 'acd-7a1c', name: 'rec-5f0c', state: 'failed', durationSec: null, cause: 'Unable to open file' },
+    ],
+    [
+      'RecordingFinished whose state is failed',
+      { ...base, type: 'RecordingFinished', recording: onBridge({ state: 'failed' }) },
+      { type: 'bridgeRecording', at: STAMP_MS, bridgeId: 'acd-7a1c', name: 'rec-5f0c', state: 'failed', durationSec: null, cause: null },
+    ],
+  ])('given an ARI %s on a bridge, when mapped, then it is bridgeRecording', (_name, event, expected) => {
+    expect(mapAriEvent(event, FALLBACK)).toEqual(expected);
+  });
+
+  it('given the same events on a channel (an IVR record node), when mapped, then they stay as before: RecordingStarted null, the others recordingFinished', () => {
+    expect(mapAriEvent({ ...base, type: 'RecordingStarted', recording: recording({ state: 'recording' }) }, FALLBACK)).toBeNull();
+    expect(mapAriEvent({ ...base, type: 'RecordingFinished', recording: recording({ duration: 4 }) }, FALLBACK)).toMatchObject({ type: 'recordingFinished', channelId: '1763866646.12', failed: false });
+    expect(mapAriEvent({ ...base, type: 'RecordingFailed', recording: recording({ state: 'failed' }) }, FALLBACK)).toMatchObject({ type: 'recordingFinished', failed: true });
+  });
+
+  it('given a recording on neither a channel nor a bridge (an endpoint), when mapped, then it is null', () => {
+    expect(mapAriEvent({ ...base, type: 'RecordingFinished', recording: recording({ target_uri: 'endpoint:PJSIP/1001' }) }, FALLBACK)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAriHttp } from '../../../src/adapters/ari/ari-http.js';
+import { createAriDownload, createAriHttp } from '../../../src/adapters/ari/ari-http.js';
 import { createAriTelephony } from '../../../src/adapters/ari/ari-telephony.js';
 import { TelephonyError, type Telephony } from '../../../src/ports/telephony.js';
 import { json, startFakeAri, type FakeAriServer, type RecordedRequest } from '../support/fake-ari-server.js';
@@ -286,5 +286,123 @@ describe('ARI Telephony (record, DTMF, legs, bridges) against a fake ARI', () =>
       routes.push(() => ({ status: 404, body: { message: 'Channel not found' } }));
       await expect(telephony.hangup('leg-1', 'normal')).resolves.toBeUndefined();
     });
+  });
+});
+
+describe('ARI Telephony: conversation recordings (bridge record, pause, stored files) against a fake ARI', () => {
+  let ari: FakeAriServer;
+  let telephony: Telephony;
+  /** Status for every REST request; stored files come from `files` (GET …/file). */
+  let status: number;
+  let files: Map<string, Buffer>;
+  const sent = () => ari.requests.map((r) => `${r.method} ${r.rawPath}`);
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (err: unknown) => (err instanceof TelephonyError ? err.code : `not a TelephonyError: ${String(err)}`),
+    );
+  const options = (url: string) => ({ url, user: 'asterisk', password: 's3cret', timeoutMs: 300 });
+
+  beforeEach(async () => {
+    status = 204;
+    files = new Map();
+    ari = await startFakeAri();
+    ari.handler = (req, res) => {
+      const file = /^\/ari\/recordings\/stored\/([^/]+)\/file$/.exec(req.rawPath);
+      if (req.method === 'GET' && file) {
+        const bytes = files.get(decodeURIComponent(file[1]!));
+        if (!bytes) return json(res, 404, { message: 'Recording not found' });
+        // Two writes: the client must stream the whole body, not just the first chunk.
+        res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': bytes.length });
+        res.write(bytes.subarray(0, 1000));
+        setTimeout(() => res.end(bytes.subarray(1000)), 20);
+        return;
+      }
+      if (status === 204) res.writeHead(204).end();
+      else json(res, status, { message: `answered ${status}` });
+    };
+    telephony = createAriTelephony(createAriHttp(options(ari.url)), APP, createAriDownload(options(ari.url)));
+  });
+  afterEach(() => ari.close());
+
+  const collect = async (stream: AsyncIterable<Uint8Array>) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  };
+
+  it('given a bridge, when recorded, then it POSTs bridges/{id}/record as a wav that never overwrites, with no beep and no limits', async () => {
+    await telephony.recordBridge('acd-7a1c', 'rec-5f0c');
+    expect(sent()).toEqual(['POST /ari/bridges/acd-7a1c/record']);
+    expect(Object.fromEntries(ari.requests[0]!.query)).toEqual({
+      name: 'rec-5f0c', format: 'wav', ifExists: 'fail', beep: 'false', maxDurationSeconds: '0', maxSilenceSeconds: '0',
+    });
+  });
+
+  it.each<[number, string]>([
+    [404, 'channel_gone'],
+    [500, 'rejected'],
+  ])('given ARI answers %s to a bridge record, when recorded, then it fails as %s', async (answer, expected) => {
+    status = answer;
+    await expect(code(telephony.recordBridge('acd-7a1c', 'rec-5f0c'))).resolves.toBe(expected);
+  });
+
+  it('given a live recording, when paused and resumed, then it POSTs and DELETEs recordings/live/{name}/pause', async () => {
+    await telephony.pauseRecording('rec-5f0c');
+    await telephony.resumeRecording('rec-5f0c');
+    expect(sent()).toEqual(['POST /ari/recordings/live/rec-5f0c/pause', 'DELETE /ari/recordings/live/rec-5f0c/pause']);
+  });
+
+  it('given the recording has ended (404), when paused or resumed, then it fails as channel_gone', async () => {
+    status = 404;
+    await expect(code(telephony.pauseRecording('rec-5f0c'))).resolves.toBe('channel_gone');
+    await expect(code(telephony.resumeRecording('rec-5f0c'))).resolves.toBe('channel_gone');
+  });
+
+  it('given a bridge, when a prompt is played on it, then it POSTs bridges/{id}/play/{playbackId} with the media', async () => {
+    await telephony.playOnBridge('acd-7a1c', 'consent-rec-5f0c', ['sound:custom/recorded-call']);
+    expect(sent()).toEqual(['POST /ari/bridges/acd-7a1c/play/consent-rec-5f0c']);
+    expect(ari.requests[0]!.query.get('media')).toBe('sound:custom/recorded-call');
+  });
+
+  it('given a stored recording of 100 kB, when fetched, then every byte streams from recordings/stored/{name}/file with the ARI credentials', async () => {
+    const wav = Buffer.alloc(100_000);
+    for (let i = 0; i < wav.length; i++) wav[i] = (i * 13) & 0xff;
+    files.set('rec-5f0c', wav);
+    const bytes = await collect(await telephony.storedRecording('rec-5f0c'));
+    expect(bytes.equals(wav)).toBe(true);
+    expect(sent()).toEqual(['GET /ari/recordings/stored/rec-5f0c/file']);
+    expect(ari.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('asterisk:s3cret').toString('base64')}`);
+  });
+
+  it('given Asterisk has no such stored recording (404), when fetched, then it fails as channel_gone (the service retries those)', async () => {
+    await expect(code(telephony.storedRecording('rec-none'))).resolves.toBe('channel_gone');
+  });
+
+  it('given ARI is unreachable, when a stored recording is fetched, then it fails as unavailable', async () => {
+    const url = ari.url;
+    await ari.close();
+    const offline = createAriTelephony(createAriHttp(options(url)), APP, createAriDownload(options(url)));
+    await expect(code(offline.storedRecording('rec-5f0c'))).resolves.toBe('unavailable');
+    ari = await startFakeAri();
+  });
+
+  it('given ARI answers no headers in time, when a stored recording is fetched, then it fails as timeout', async () => {
+    ari.handler = () => undefined;
+    await expect(code(telephony.storedRecording('rec-5f0c'))).resolves.toBe('timeout');
+  });
+
+  it('given no downloader was configured, when a stored recording is fetched, then it fails as unavailable', async () => {
+    const without = createAriTelephony(createAriHttp(options(ari.url)), APP);
+    await expect(code(without.storedRecording('rec-5f0c'))).resolves.toBe('unavailable');
+  });
+
+  it('given a stored recording, when deleted, then it DELETEs recordings/stored/{name}; already gone (404) resolves; other failures are TelephonyErrors', async () => {
+    await telephony.deleteStoredRecording('rec-5f0c');
+    expect(sent()).toEqual(['DELETE /ari/recordings/stored/rec-5f0c']);
+    status = 404;
+    await expect(telephony.deleteStoredRecording('rec-5f0c')).resolves.toBeUndefined();
+    status = 500;
+    await expect(code(telephony.deleteStoredRecording('rec-5f0c'))).resolves.toBe('rejected');
   });
 });

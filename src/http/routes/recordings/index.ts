@@ -137,8 +137,9 @@ export const recordingRoutes = (deps: RecordingDeps): FastifyPluginAsyncTypebox 
           reply.header('content-range', `bytes */${size}`);
           throw new ApiError(416, 'range_not_satisfiable', `the file has ${size} bytes`);
         }
-        // A malformed header (-2) or several ranges: the whole file, as RFC 9110 allows.
-        if (ranges !== -2 && ranges.length === 1) {
+        // A malformed header (-2), a unit other than bytes (range-parser parses 'pages=0-10' too)
+        // or several ranges: the whole file, as RFC 9110 allows.
+        if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
           const { start, end } = ranges[0]!;
           reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1);
           return reply.send(createReadStream(stored.path, { start, end }));
@@ -203,6 +204,11 @@ export const recordingRoutes = (deps: RecordingDeps): FastifyPluginAsyncTypebox 
     app.post(
       `/calls/:id/recording/${path}`,
       {
+        // The reason is optional, so is the body: a bare POST (no content-type, no payload) would
+        // otherwise fail validation with "body must be object".
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
         schema: {
           tags: ['recordings'],
           summary,
@@ -214,7 +220,7 @@ export const recordingRoutes = (deps: RecordingDeps): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const agent = onlyAgent(request);
-        const row = await mapped(() => run(request.params.id, actorOf(request), request.body?.reason, agent ?? undefined));
+        const row = await mapped(() => run(request.params.id, actorOf(request), request.body.reason, agent ?? undefined));
         return recordingToApi(row);
       },
     );
