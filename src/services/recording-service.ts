@@ -87,7 +87,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
     if (!row || row.status === 'complete' || row.status === 'failed') return;
     store.update(id, { status: 'failed', failure: reason, endedAt: now(), pauses: closePauses(row.pauses) });
     store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'failed', actor: 'system', reason });
-    journal(row, 'recording.failed', { reason });
+    journal(row, 'recording.segment.failed', { reason });
     deps.metrics?.recordingFailed(code);
     log.error({ recordingId: id, callId: row.callId, reason }, 'recording failed; the call goes on');
   }
@@ -112,7 +112,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       retainUntil: live.retentionDays === null ? null : startedAt + live.retentionDays * DAY_MS,
     });
     live.recordingId = id;
-    journal({ id, callId: c.callId, segment }, 'recording.started', { by, agentId: c.agentId, queueId: c.queueId, peer: c.peer });
+    journal({ id, callId: c.callId, segment }, 'recording.segment.started', { by, agentId: c.agentId, queueId: c.queueId, peer: c.peer });
     deps.metrics?.recordingStarted();
     try {
       await telephony.recordBridge(c.bridgeId, id);
@@ -164,7 +164,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
     const pauses = wasPaused ? row.pauses : [...row.pauses, { at: now(), until: null, by, reason }];
     store.update(id, { status: 'paused', pauses });
     store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'paused', actor: by, reason });
-    journal(row, 'recording.paused', { by, reason });
+    journal(row, 'recording.segment.paused', { by, reason });
   }
 
   async function release(live: Live, kind: Hold, by: string, reason: string) {
@@ -187,7 +187,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
     if (!row) return;
     store.update(id, { status: 'recording', pauses: closePauses(row.pauses) });
     store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'resumed', actor: by, reason });
-    journal(row, 'recording.resumed', { by, reason });
+    journal(row, 'recording.segment.resumed', { by, reason });
   }
 
   async function fetchFile(id: string) {
@@ -213,7 +213,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       try {
         const saved = await files.save(id, row.startedAt, await fetchFile(id));
         store.update(id, { status: 'complete', durationMs: saved.durationMs, file: saved.file, sizeBytes: saved.sizeBytes, sha256: saved.sha256 });
-        journal(row, 'recording.stopped', { durationMs: saved.durationMs, sizeBytes: saved.sizeBytes, sha256: saved.sha256 });
+        journal(row, 'recording.segment.stopped', { durationMs: saved.durationMs, sizeBytes: saved.sizeBytes, sha256: saved.sha256 });
         // Asterisk's spool is not our store: once the file is safe here, free it there.
         telephony.deleteStoredRecording(id).catch((err: unknown) => log.warn({ err, recordingId: id }, 'recording: could not delete the spool copy'));
       } catch (err) {
@@ -388,7 +388,7 @@ export function createRecordingService(deps: RecordingServiceDeps) {
       if (row.file) await files.remove(row.file);
       store.update(id, { deletedAt: now() });
       store.audit({ at: now(), recordingId: id, callId: row.callId, action: 'deleted', actor: by, reason });
-      journal(row, 'recording.deleted', { by, reason });
+      journal(row, 'recording.segment.deleted', { by, reason });
     },
 
     /** Conversations being recorded now, by call (for tests and the live view). */

@@ -133,7 +133,7 @@ describe('call recording with SIPp callers and agents', () => {
 
     // The call's timeline has the recording; an agent key sees only its own agent's recordings.
     const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['recording.started', 'recording.stopped']));
+    expect(types).toEqual(expect.arrayContaining(['recording.segment.started', 'recording.segment.stopped']));
     const keyFor = async (agentId: string) => (await post('/api/v1/api-keys', { name: `key of ${agentId}`, role: 'agent', agentId })).body.key as string;
     const samKey = await keyFor('sam');
     const annKey = await keyFor('ann');
@@ -170,7 +170,7 @@ describe('call recording with SIPp callers and agents', () => {
     const audit = (await server.api(`/api/v1/recordings/${rec!.id}`)).body.audit as { action: string; actor: string; reason: string }[];
     expect(audit.map((a) => a.action)).toEqual(['paused', 'resumed']);
     const events = (await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string; data: Record<string, unknown> }[];
-    expect(events.find((e) => e.type === 'recording.paused')?.data).toMatchObject({ by: 'test admin', reason: 'card number' });
+    expect(events.find((e) => e.type === 'recording.segment.paused')?.data).toMatchObject({ by: 'test admin', reason: 'card number' });
   });
 
   it('given a recorded caller, when the agent blind-transfers them to another queue, then the recording follows: two linked segments, one per agent, none lost', async () => {
@@ -209,7 +209,7 @@ describe('call recording with SIPp callers and agents', () => {
     expect(rec!.failure).toMatch(/could not store/);
     expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
     const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
-    expect(types).toContain('recording.failed');
+    expect(types).toContain('recording.segment.failed');
   });
 
   it('given a recorded conversation, when the server is killed and restarted mid-call, then the recording goes on and is stored whole when the call ends', async () => {

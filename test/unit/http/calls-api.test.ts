@@ -207,7 +207,7 @@ describe('the call log derived from the journals', () => {
     acd('talked', 10, 'acd.enqueued', 'r1', { queue: 'sales' }, { position: 1 });
     acd('talked', 100, 'acd.offered', 'r1', { queue: 'sales', agent: 'alice' }, { offerId: 'o-1', agentId: 'alice' });
     acd('talked', 4_010, 'acd.offer.answered', 'r1', { queue: 'sales', agent: 'alice' }, { offerId: 'o-1', waitMs: 4_000 });
-    t.calls.append('talked', T0 + 4_100, 'recording.started', { recordingId: 'rec-1', segment: 1, by: 'policy' });
+    t.calls.append('talked', T0 + 4_100, 'recording.segment.started', { recordingId: 'rec-1', segment: 1, by: 'policy' });
     acd('talked', 30_010, 'acd.transferred', 'r1', { agent: 'alice' }, { mode: 'blind', fromAgent: 'alice', to: { queue: 'billing' }, by: 'alice' });
     acd('talked', 30_010, 'acd.ended', 'r1', { queue: 'sales', agent: 'alice' }, { by: 'agent', talkMs: 26_000 });
     acd('talked', 30_020, 'acd.enqueued', 'r1.t1', { queue: 'billing' }, { position: 1 });
@@ -364,7 +364,7 @@ describe('the call log derived from the journals', () => {
         [10, 'queue', 'acd.enqueued'],
         [100, 'offer', 'acd.offered'],
         [4_010, 'offer', 'acd.offer.answered'],
-        [4_100, 'recording', 'recording.started'],
+        [4_100, 'recording', 'recording.segment.started'],
         [30_010, 'transfer', 'acd.transferred'],
         [30_010, 'agent', 'acd.ended'],
         [30_020, 'queue', 'acd.enqueued'],

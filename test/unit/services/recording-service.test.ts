@@ -142,7 +142,7 @@ describe('recording service', () => {
         status: 'recording', startedAt: T0, endedAt: null, retainUntil: T0 + 30 * DAY, pauses: [], legalHold: false,
       });
       expect(journal).toEqual([
-        { callId: 'call-1', at: T0, type: 'recording.started', data: { recordingId: id, segment: 1, by: 'policy', agentId: 'sam', queueId: 'support', peer: null } },
+        { callId: 'call-1', at: T0, type: 'recording.segment.started', data: { recordingId: id, segment: 1, by: 'policy', agentId: 'sam', queueId: 'support', peer: null } },
       ]);
       expect(metrics.started).toBe(1);
     });
@@ -182,7 +182,7 @@ describe('recording service', () => {
       expect(await started()).toBeNull();
       expect(telephony.methods()).toEqual(['recordBridge']);
       expect(only()).toMatchObject({ status: 'failed', failure: 'could not start: recordBridge: No such file or directory', endedAt: T0 });
-      expect(types()).toEqual(['recording.started', 'recording.failed']);
+      expect(types()).toEqual(['recording.segment.started', 'recording.segment.failed']);
       expect(metrics.failed).toEqual(['start']);
     });
   });
@@ -198,7 +198,7 @@ describe('recording service', () => {
       const row = only();
       expect(row).toMatchObject({ status: 'complete', endedAt: T0 + 3_000, durationMs: 3_000, sizeBytes: audio.length, sha256: sha256(audio), file: `2026/11/23/${id}.wav`, failure: null });
       expect(readFileSync(join(dir, 'recordings', row.file!)).equals(audio)).toBe(true);
-      expect(journal.at(-1)).toEqual({ callId: 'call-1', at: T0 + 3_000, type: 'recording.stopped', data: { recordingId: id, segment: 1, durationMs: 3_000, sizeBytes: audio.length, sha256: sha256(audio) } });
+      expect(journal.at(-1)).toEqual({ callId: 'call-1', at: T0 + 3_000, type: 'recording.segment.stopped', data: { recordingId: id, segment: 1, durationMs: 3_000, sizeBytes: audio.length, sha256: sha256(audio) } });
       expect(service.liveRecording('call-1')).toBeNull();
     });
 
@@ -230,7 +230,7 @@ describe('recording service', () => {
       await service.idle();
       expect(telephony.callsOf('storedRecording')).toHaveLength(10);
       expect(only()).toMatchObject({ status: 'failed', failure: `could not store the file: no stored recording '${id}'`, file: null });
-      expect(types()).toEqual(['recording.started', 'recording.failed']);
+      expect(types()).toEqual(['recording.segment.started', 'recording.segment.failed']);
       expect(metrics.failed).toEqual(['store']);
     });
 
@@ -266,7 +266,7 @@ describe('recording service', () => {
       service.handle({ type: 'bridgeRecording', at: T0 + 500, bridgeId: 'br-1', name: id, state: 'failed', durationSec: null, cause: 'disk write error' });
       await service.idle();
       expect(only()).toMatchObject({ status: 'failed', failure: 'disk write error', endedAt: T0 + 500 });
-      expect(journal.at(-1)).toEqual({ callId: 'call-1', at: T0 + 500, type: 'recording.failed', data: { recordingId: id, segment: 1, reason: 'disk write error' } });
+      expect(journal.at(-1)).toEqual({ callId: 'call-1', at: T0 + 500, type: 'recording.segment.failed', data: { recordingId: id, segment: 1, reason: 'disk write error' } });
       expect(metrics.failed).toEqual(['asterisk']);
       expect(telephony.methods()).toEqual(['recordBridge']);
       expect(service.liveRecording('call-1')).toBeNull();
@@ -300,7 +300,7 @@ describe('recording service', () => {
         { action: 'paused', actor: 'sam', reason: 'card number' },
         { action: 'resumed', actor: 'sam', reason: 'done' },
       ]);
-      expect(journal.slice(1).map((j) => [j.type, j.data.by, j.data.reason])).toEqual([['recording.paused', 'sam', 'card number'], ['recording.resumed', 'sam', 'done']]);
+      expect(journal.slice(1).map((j) => [j.type, j.data.by, j.data.reason])).toEqual([['recording.segment.paused', 'sam', 'card number'], ['recording.segment.resumed', 'sam', 'done']]);
     });
 
     it('given a conversation paused and never resumed, when it ends, then the open pause is closed at the end', async () => {
@@ -426,7 +426,7 @@ describe('recording service', () => {
       clock.advance(5_000);
       const row = await service.start('call-1', 'sam', 'sam');
       expect(row).toMatchObject({ segment: 1, status: 'recording', startedAt: T0 + 5_000, agentId: 'sam' });
-      expect(journal[0]).toMatchObject({ type: 'recording.started', data: { by: 'sam' } });
+      expect(journal[0]).toMatchObject({ type: 'recording.segment.started', data: { by: 'sam' } });
       await expect(errorCode(service.start('call-1', 'sam', 'sam'))).resolves.toBe('invalid_state');
       clock.advance(2_000);
       telephony.stored.set(row.id, wav(2));
@@ -469,7 +469,7 @@ describe('recording service', () => {
       const second = await started({ bridgeId: 'br-2', queueId: 'sales', agentId: 'ann' });
       expect(second).not.toBeNull();
       expect(rowsOf('call-1').map((r) => [r.segment, r.agentId])).toEqual([[1, 'sam'], [2, 'ann']]);
-      expect(journal.filter((j) => j.type === 'recording.started').map((j) => j.data.by)).toEqual(['sam', 'follow-on']);
+      expect(journal.filter((j) => j.type === 'recording.segment.started').map((j) => j.data.by)).toEqual(['sam', 'follow-on']);
     });
 
     it('given an onDemand recording stopped by the agent, when the call is transferred, then the next segment is not recorded', async () => {
@@ -586,7 +586,7 @@ describe('recording service', () => {
       expect(existsSync(join(dir, 'recordings', row.file!))).toBe(false);
       expect(store.get(row.id)).toMatchObject({ deletedAt: T0 + 60_000 });
       expect(store.auditTrail(row.id)).toMatchObject([{ action: 'deleted', actor: 'ops', reason: 'GDPR request', at: T0 + 60_000 }]);
-      expect(journal.at(-1)).toMatchObject({ type: 'recording.deleted', data: { recordingId: row.id, by: 'ops', reason: 'GDPR request' } });
+      expect(journal.at(-1)).toMatchObject({ type: 'recording.segment.deleted', data: { recordingId: row.id, by: 'ops', reason: 'GDPR request' } });
       await expect(errorCode(service.delete(row.id, 'ops', 'again'))).resolves.toBe('not_found');
       await expect(errorCode(service.delete('rec-nope', 'ops', 'x'))).resolves.toBe('not_found');
     });

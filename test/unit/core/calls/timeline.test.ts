@@ -15,7 +15,7 @@ describe('call timeline', () => {
       .acd(1_000, 'acd.enqueued', 'q1', { queue: 'sales' }, { position: 1 })
       .acd(1_100, 'acd.offered', 'q1', { queue: 'sales', agent: 'alice' }, { offerId: 'o-1' })
       .acd(4_000, 'acd.offer.answered', 'q1', { queue: 'sales', agent: 'alice' }, { offerId: 'o-1', waitMs: 3_000 })
-      .call(4_100, 'recording.started', { recordingId: 'r1', segment: 1, by: 'policy' })
+      .call(4_100, 'recording.segment.started', { recordingId: 'r1', segment: 1, by: 'policy' })
       .acd(20_000, 'acd.transferred', 'q1', { agent: 'alice' }, { mode: 'blind', to: { queue: 'billing' } })
       .call(30_000, 'call.ended', { endReason: 'caller_hangup' })
       .acd(30_000, 'acd.abandoned', 'q1.t1', { queue: 'billing' }, { waitMs: 10_000 })
@@ -29,7 +29,7 @@ describe('call timeline', () => {
       [1_000, 'queue', 'acd.enqueued'],
       [1_100, 'offer', 'acd.offered'],
       [4_000, 'offer', 'acd.offer.answered'],
-      [4_100, 'recording', 'recording.started'],
+      [4_100, 'recording', 'recording.segment.started'],
       [20_000, 'transfer', 'acd.transferred'],
       [30_000, 'queue', 'acd.abandoned'],
       [30_000, 'call', 'call.ended'],
