@@ -18,6 +18,7 @@ import { createSqliteCalendarOverrideStore } from './adapters/sqlite/sqlite-cale
 import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
 import { createSqliteRecordingStore } from './adapters/sqlite/sqlite-recording-store.js';
 import { createSqliteSoftphoneStore } from './adapters/sqlite/sqlite-softphone-store.js';
+import { createSqliteStatsStore } from './adapters/sqlite/sqlite-stats-store.js';
 import { createRecordingFiles } from './adapters/recordings/recording-files.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { createAcdEngine } from './core/acd/acd-engine.js';
@@ -29,6 +30,7 @@ import { createCallRuntime, type CallRuntime } from './services/call-runtime.js'
 import { createMetrics, type OfferResult } from './services/metrics.js';
 import { createRecordingService } from './services/recording-service.js';
 import { createSoftphoneService } from './services/softphone-service.js';
+import { createStatsService } from './services/stats-service.js';
 import { VERSION } from './version.js';
 
 // The composition root: config → adapters → services → HTTP → listen. Nothing else wires
@@ -82,7 +84,12 @@ async function main() {
   });
 
   const acdConfig = createSqliteAcdConfigStore(db, now);
-  const acdState = createSqliteAcdStateStore(db);
+  // The stats projection is folded in the same transaction as each ACD journal row; queries catch
+  // it up first anyway, so a failed fold only costs time.
+  const statsStore = createSqliteStatsStore(db, { onError: (err, seq) => logger.error({ err, seq }, 'stats: projection fold failed; it catches up at the next query') });
+  const acdState = createSqliteAcdStateStore(db, { onAppend: (row) => statsStore.apply(row) });
+  statsStore.catchUp();
+  const stats = createStatsService({ store: statsStore, queues: () => acdConfig.listQueues(), agents: () => acdConfig.listAgents(), now, timeZone: config.statsTimeZone });
   let runtime: CallRuntime | null = null;
   // The gauges read these on each scrape only, once everything below exists.
   const metrics = createMetrics({
@@ -182,6 +189,7 @@ async function main() {
     acd: { control: acd, config: acdConfig, journal: acdState },
     softphones,
     recordings: { service: recordings, store: recordingStore, files: recordingFiles },
+    stats,
     health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: calls_.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });

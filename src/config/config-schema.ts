@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object(
       description: 'Dialplan context a call continues to when Switchboard cannot handle it',
     }),
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 10000 }),
+    statsTimeZone: Type.String({
+      default: 'UTC',
+      minLength: 1,
+      description: "IANA time zone of the call center's day: where 'today' starts for the live queue counters",
+    }),
   },
   { additionalProperties: false },
 );

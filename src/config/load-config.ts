@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import { ConfigSchema, type Config } from './config-schema.js';
+import { isTimeZone } from '../core/stats/buckets.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -52,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const allowed = unionValues(key);
     problems.push(`${key} (${envName(key)}): ${allowed ? `must be one of ${allowed.join(', ')}` : error.message}`);
   }
+  const tz = (withDefaults as { statsTimeZone?: unknown }).statsTimeZone;
+  if (typeof tz === 'string' && !seen.has('statsTimeZone') && !isTimeZone(tz)) problems.push(`statsTimeZone (${envName('statsTimeZone')}): unknown time zone '${tz}' (an IANA name such as Europe/Paris)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return withDefaults as Config;
 }

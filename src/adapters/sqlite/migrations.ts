@@ -262,4 +262,77 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         BEGIN SELECT RAISE(ABORT, 'recording_audit is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'stats projection: queue visits, agent status spans and misses folded from acd_events',
+    sql: `
+      -- Derived from acd_events (src/core/stats/journal-projection.ts), updated in the transaction
+      -- that appends each journal row; rebuilt from the journal when empty. Never a source of truth.
+      CREATE TABLE stats_visits (
+        interaction_id TEXT NOT NULL,
+        visit INTEGER NOT NULL,
+        queue_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        call_id TEXT,
+        entered_at INTEGER NOT NULL,
+        wait_start INTEGER NOT NULL,
+        ewt_sec REAL,
+        ewt_at INTEGER,
+        overflow_in INTEGER NOT NULL,
+        transfer_in INTEGER NOT NULL,
+        outcome TEXT,
+        outcome_at INTEGER,
+        agent_id TEXT,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        wrap_start INTEGER,
+        wrap_end INTEGER,
+        wrap_final INTEGER NOT NULL,
+        misses INTEGER NOT NULL,
+        transfer_out INTEGER NOT NULL,
+        callback_result TEXT,
+        -- End of the agent's work on it (wrap-up end, else the conversation's end; null while talking).
+        handle_end INTEGER,
+        -- What queue metrics read, as one short JSON array (src/core/stats/queue-fact.ts): a month
+        -- of visits comes back as one group_concat instead of 20 columns a row.
+        fact TEXT NOT NULL,
+        PRIMARY KEY (interaction_id, visit)
+      ) WITHOUT ROWID;
+      CREATE INDEX stats_visits_entered ON stats_visits (entered_at);
+      CREATE INDEX stats_visits_queue_entered ON stats_visits (queue_id, entered_at);
+      CREATE INDEX stats_visits_agent_handle ON stats_visits (agent_id, handle_end) WHERE agent_id IS NOT NULL;
+      CREATE INDEX stats_visits_handle ON stats_visits (handle_end) WHERE agent_id IS NOT NULL;
+      CREATE INDEX stats_visits_open_wrap ON stats_visits (agent_id) WHERE wrap_start IS NOT NULL AND wrap_final = 0;
+
+      CREATE TABLE stats_agent_spans (
+        agent_id TEXT NOT NULL,
+        opened_seq INTEGER NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER,
+        status TEXT NOT NULL,
+        reason TEXT,
+        productive INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, opened_seq)
+      );
+      CREATE INDEX stats_agent_spans_end ON stats_agent_spans (end_at);
+      CREATE INDEX stats_agent_spans_open ON stats_agent_spans (agent_id) WHERE end_at IS NULL;
+
+      CREATE TABLE stats_misses (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        queue_id TEXT,
+        interaction_id TEXT
+      );
+      CREATE INDEX stats_misses_at ON stats_misses (at);
+      CREATE INDEX stats_misses_agent_at ON stats_misses (agent_id, at);
+
+      -- The last journal seq folded in: catching up after a crash or a failed fold starts after it.
+      CREATE TABLE stats_projection (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_seq INTEGER NOT NULL
+      );
+      INSERT INTO stats_projection (id, last_seq) VALUES (1, 0);
+    `,
+  },
 ];

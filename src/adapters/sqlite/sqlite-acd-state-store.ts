@@ -78,7 +78,12 @@ function toEvent(r: EventRow): AcdEventRow {
   };
 }
 
-export function createSqliteAcdStateStore(db: Db): AcdStateStore {
+export interface AcdStateStoreOptions {
+  /** Called with each appended journal row inside the insert's transaction (the stats projection). */
+  onAppend?: (row: AcdEventRow) => void;
+}
+
+export function createSqliteAcdStateStore(db: Db, options: AcdStateStoreOptions = {}): AcdStateStore {
   const upsertState = db.prepare(`INSERT INTO acd_agent_state (agent_id, status, pause_reason, status_since, idle_since, wrap_up_until, handled, talk_ms)
     VALUES (@agentId, @status, @pauseReason, @statusSince, @idleSince, @wrapUpUntil, @handled, @talkMs)
     ON CONFLICT (agent_id) DO UPDATE SET status = excluded.status, pause_reason = excluded.pause_reason, status_since = excluded.status_since,
@@ -108,16 +113,21 @@ export function createSqliteAcdStateStore(db: Db): AcdStateStore {
     saveInteraction: (i) => void upsertWaiting.run({ ...i, skills: JSON.stringify(i.skills), connected: i.connected ? JSON.stringify(i.connected) : null, caller: i.caller ? JSON.stringify(i.caller) : null }),
     removeInteraction: (id) => void removeWaiting.run(id),
     loadInteractions: () => (waiting.all() as WaitingRow[]).map(toInteraction),
-    appendEvent: (row) =>
-      void insertEvent.run({
-        at: row.at,
-        type: row.type,
-        interactionId: row.interactionId,
-        agentId: row.agentId,
-        queueId: row.queueId,
-        callId: row.callId,
-        data: JSON.stringify(row.data),
-      }),
+    appendEvent: (row) => {
+      const insert = () =>
+        insertEvent.run({
+          at: row.at,
+          type: row.type,
+          interactionId: row.interactionId,
+          agentId: row.agentId,
+          queueId: row.queueId,
+          callId: row.callId,
+          data: JSON.stringify(row.data),
+        });
+      const { onAppend } = options;
+      if (!onAppend) return void insert();
+      db.transaction(() => onAppend({ ...row, seq: Number(insert().lastInsertRowid) }))();
+    },
     // Newest first: the journal is read to see what just happened; `from` bounds how far back.
     events: (f) => {
       const where: string[] = [];

@@ -45,7 +45,13 @@ describe('loadConfig', () => {
       entryFlow: 'main',
       fallbackContext: 'switchboard-fallback',
       shutdownGraceMs: 10000,
+      statsTimeZone: 'UTC',
     });
+  });
+
+  it('given a stats time zone that is not an IANA name, when loaded, then it is refused with the variable named', () => {
+    expect(loadConfig({ SWITCHBOARD_STATS_TIME_ZONE: 'Europe/Paris' }).statsTimeZone).toBe('Europe/Paris');
+    expect(() => loadConfig({ SWITCHBOARD_STATS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/SWITCHBOARD_STATS_TIME_ZONE.*unknown time zone 'Mars\/Olympus'/);
   });
 
   it('given SWITCHBOARD_PORT=8080 and SWITCHBOARD_ARI_URL, when loaded, then port is the integer 8080 and the URL is taken', () => {

@@ -169,11 +169,11 @@ describe('the recordings API', () => {
     });
 
     it.each([
-      ['?agent=sam', () => [samRec.id]],
+      ['?agentId=sam', () => [samRec.id]],
       ['?caller=%2B33622222222', () => [annRec.id]],
       ['?callId=call-1', () => [samRec.id]],
-      ['?queue=support', () => [annRec.id, samRec.id]],
-      ['?queue=sales', () => []],
+      ['?queueId=support', () => [annRec.id, samRec.id]],
+      ['?queueId=sales', () => []],
       ['?minDurationSec=1.5', () => [samRec.id]],
       ['?maxDurationSec=1.5', () => [annRec.id]],
       [`?from=${new Date(T0 + 30_000).toISOString()}`, () => [annRec.id]],
@@ -193,12 +193,12 @@ describe('the recordings API', () => {
     });
 
     it('given an unknown query parameter, when searched, then it is a 400', async () => {
-      expect((await get('/api/v1/recordings?agentId=sam')).statusCode).toBe(400);
+      expect((await get('/api/v1/recordings?agent=sam')).statusCode).toBe(400);
     });
 
     it('given agent keys, when they search (even for another agent), then each sees only its own agent’s recordings; a key tied to no agent sees none', async () => {
       expect(await list('', 'sam')).toEqual({ total: 1, ids: [samRec.id] });
-      expect(await list('?agent=ann', 'sam')).toEqual({ total: 1, ids: [samRec.id] });
+      expect(await list('?agentId=ann', 'sam')).toEqual({ total: 1, ids: [samRec.id] });
       expect(await list('', 'ann')).toEqual({ total: 1, ids: [annRec.id] });
       expect(await list('', 'unbound')).toEqual({ total: 0, ids: [] });
     });

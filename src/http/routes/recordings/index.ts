@@ -78,8 +78,8 @@ export const recordingRoutes = (deps: RecordingDeps): FastifyPluginAsyncTypebox 
       const result = deps.store.list({
         from: ms(q.from),
         to: ms(q.to),
-        queueId: q.queue,
-        agentId: agent ?? q.agent,
+        queueId: q.queueId,
+        agentId: agent ?? q.agentId,
         caller: q.caller,
         callId: q.callId,
         minDurationMs: q.minDurationSec === undefined ? undefined : q.minDurationSec * 1000,

@@ -52,8 +52,8 @@ export const RecordingQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before' })),
-    queue: Type.Optional(Type.String({ maxLength: 64 })),
-    agent: Type.Optional(Type.String({ maxLength: 64 })),
+    queueId: Type.Optional(Type.String({ maxLength: 64 })),
+    agentId: Type.Optional(Type.String({ maxLength: 64, description: 'Ignored for an agent key (always its own agent)' })),
     caller: Type.Optional(Type.String({ maxLength: 64, description: 'Caller number, exact' })),
     callId: Type.Optional(Type.String({ maxLength: 128 })),
     minDurationSec: Type.Optional(Type.Number({ minimum: 0 })),
