@@ -28,6 +28,7 @@ import { createApiKeyService } from './services/api-key-service.js';
 import { createCalendarOverrideService } from './services/calendar-override-service.js';
 import { createCallRuntime, type CallRuntime } from './services/call-runtime.js';
 import { createMetrics, type OfferResult } from './services/metrics.js';
+import { createTodayFeed } from './services/queue-today-feed.js';
 import { createRecordingService } from './services/recording-service.js';
 import { createSoftphoneService } from './services/softphone-service.js';
 import { createStatsService } from './services/stats-service.js';
@@ -178,6 +179,7 @@ async function main() {
     },
   );
 
+  const todayFeed = createTodayFeed({ control: acd, today: (queueId) => stats.today(queueId), logger });
   const app = await buildApp({
     metrics,
     logger,
@@ -186,7 +188,7 @@ async function main() {
     now,
     flows: { catalog: flows, reload: () => reloadFlows('API') },
     calendarOverrides: overrides,
-    acd: { control: acd, config: acdConfig, journal: acdState },
+    acd: { control: acd, config: acdConfig, journal: acdState, today: todayFeed },
     softphones,
     recordings: { service: recordings, store: recordingStore, files: recordingFiles },
     stats,
@@ -215,6 +217,7 @@ async function main() {
     await app.close().catch(() => undefined);
     await watcher?.close();
     await socket.close();
+    todayFeed.stop();
     acd.stop();
     softphones.stop();
     await calls_.idle();

@@ -187,6 +187,12 @@ describe('call logs and stats for a scripted set of real calls', () => {
 
     const billing = await queueStats('billing');
     expect(billing).toMatchObject({ offered: 1, answered: 1, transfersIn: 1, abandoned: 0 });
+
+    // The wallboard's "today" (the server's statsTimeZone is UTC), unless the script crossed midnight.
+    if (from.slice(0, 10) === new Date().toISOString().slice(0, 10)) {
+      const live = (await server.api('/api/v1/queues/support/live')).body;
+      expect(live.today).toMatchObject({ offered: 6, answered: 4, abandoned: 2, waiting: 0, slSec: 20 });
+    }
   });
 
   it('given the same calls, when agent stats are asked, then talk goes to the agent who talked and the RONA to the agent who missed', async () => {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TodayCounters } from '../../../src/services/stats-service.js';
 import { emptySnapshot } from '../support/fake-acd-control.js';
 import { bearer, buildTestApp, T0, type TestApp } from './support.js';
 
@@ -128,6 +129,31 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(events?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
     } finally {
       await t.close();
+    }
+  });
+
+  it("given today's counters feed, when a queue's counters change, then the snapshot carries them and a today event follows", async () => {
+    const listeners = new Set<(c: TodayCounters) => void>();
+    const counters = (offered: number): TodayCounters => ({ queueId: 'support', since: T0, offered, answered: 0, abandoned: 0, waiting: offered, answeredInSl: 0, serviceLevel: null, slSec: 20 });
+    const feed = { current: () => [counters(1)], subscribe: (l: (c: TodayCounters) => void) => (listeners.add(l), () => void listeners.delete(l)) };
+    const withFeed = await buildTestApp({ heartbeatMs: 60_000, today: feed });
+    await withFeed.app.listen({ port: 0, host: '127.0.0.1' });
+    withFeed.acd.control.queueSnapshots.set('support', emptySnapshot('support'));
+    const key = withFeed.keys.create('wall', 'supervisor', T0).key;
+    const controller = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(withFeed.app.server.address() as AddressInfo).port}/api/v1/acd/events`, { headers: bearer(key), signal: controller.signal });
+      const stream = sseReader(res.body as ReadableStream<Uint8Array>);
+      expect((await stream.next()).data).toMatchObject({ queues: [{ queueId: 'support', today: { offered: 1, since: new Date(T0).toISOString() } }] });
+      await until(() => listeners.size === 1);
+      for (const l of listeners) l(counters(2));
+      expect(await stream.next()).toEqual({ event: 'today', data: { type: 'today', queueId: 'support', today: { since: new Date(T0).toISOString(), offered: 2, answered: 0, abandoned: 0, waiting: 2, answeredInSl: 0, serviceLevel: null, slSec: 20 } } });
+      controller.abort();
+      await until(() => listeners.size === 0);
+    } finally {
+      const closing = withFeed.close();
+      withFeed.app.server.closeAllConnections();
+      await closing;
     }
   });
 });

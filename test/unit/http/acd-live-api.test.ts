@@ -123,6 +123,31 @@ describe('the ACD live API: agent actions, queue snapshots, routing explanations
     });
   });
 
+  describe("today's counters", () => {
+    it('given the stats feed, when the live snapshots are read, then each queue carries today since midnight; a queue with no counters has none', async () => {
+      const feed = {
+        current: (queueId: string | null) =>
+          [{ queueId: 'support', since: T0, offered: 5, answered: 3, abandoned: 1, waiting: 1, answeredInSl: 2, serviceLevel: 2 / 3, slSec: 20 }].filter((c) => queueId === null || c.queueId === queueId),
+        subscribe: () => () => undefined,
+      };
+      const withFeed = await buildTestApp({ today: feed });
+      try {
+        withFeed.acd.control.queueSnapshots.set('support', emptySnapshot('support'));
+        withFeed.acd.control.queueSnapshots.set('sales', emptySnapshot('sales'));
+        const key = withFeed.keys.create('wall', 'supervisor', T0).key;
+        const all = await withFeed.app.inject({ method: 'GET', url: '/api/v1/queues/live', headers: bearer(key) });
+        expect(all.json()).toEqual([
+          { ...emptySnapshot('support'), today: { since: new Date(T0).toISOString(), offered: 5, answered: 3, abandoned: 1, waiting: 1, answeredInSl: 2, serviceLevel: 2 / 3, slSec: 20 } },
+          emptySnapshot('sales'),
+        ]);
+        const one = await withFeed.app.inject({ method: 'GET', url: '/api/v1/queues/support/live', headers: bearer(key) });
+        expect(one.json().today).toMatchObject({ offered: 5, serviceLevel: 2 / 3 });
+      } finally {
+        await withFeed.close();
+      }
+    });
+  });
+
   describe('routing explanations', () => {
     const explanation: RoutingExplanation = {
       interactionId: 'q-1', phase: 'connected', queueId: 'support', strategy: 'longest-idle', step: -1, requirements: [{ skill: 'billing', minProficiency: 2 }],

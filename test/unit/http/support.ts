@@ -16,6 +16,7 @@ import { createApiKeyService, type ApiKeyService } from '../../../src/services/a
 import { createCalendarOverrideService, type CalendarOverrideService } from '../../../src/services/calendar-override-service.js';
 import { FakeAcdControl } from '../support/fake-acd-control.js';
 import { silentLogger, tempDir } from '../support/helpers.js';
+import type { AcdDeps } from '../../../src/http/build-app.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
@@ -66,6 +67,8 @@ export interface TestAppOptions {
   withoutAcd?: boolean;
   /** The event stream's heartbeat period. */
   heartbeatMs?: number;
+  /** Today's counters per queue for the live routes and the stream. */
+  today?: AcdDeps['today'];
 }
 
 /** The real app over real SQLite stores in a temp dir, a silent logger and fake health deps. */
@@ -92,7 +95,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const acd = { control: new FakeAcdControl(acdConfig, now), config: acdConfig, state: createSqliteAcdStateStore(db) };
   const app = await buildApp({
     logger: silentLogger(), calls, keys, health, now, flows: { catalog: flows, reload }, calendarOverrides: overrides,
-    ...(options.withoutAcd ? {} : { acd: { control: acd.control, config: acd.config, journal: acd.state, heartbeatMs: options.heartbeatMs } }),
+    ...(options.withoutAcd ? {} : { acd: { control: acd.control, config: acd.config, journal: acd.state, heartbeatMs: options.heartbeatMs, ...(options.today ? { today: options.today } : {}) } }),
   });
   await app.ready();
   return {

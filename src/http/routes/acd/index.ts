@@ -6,9 +6,9 @@ import { errorResponses, ErrorSchema } from '../../schemas.js';
 import type { AcdDeps } from './deps.js';
 import { acdEventStream } from './event-stream.js';
 import { IdParams, JournalQuery, JournalSchema, QueueSnapshotSchema, RoutingExplanationSchema } from './schemas.js';
-import { explanationToApi, journalRowToApi } from './views.js';
+import { explanationToApi, journalRowToApi, withToday } from './views.js';
 
-export const acdRoutes = ({ control, journal, heartbeatMs }: AcdDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const acdRoutes = ({ control, journal, heartbeatMs, today }: AcdDeps): FastifyPluginAsyncTypebox => async (app) => {
   const errors = { 404: ErrorSchema, ...errorResponses };
 
   app.get(
@@ -17,7 +17,7 @@ export const acdRoutes = ({ control, journal, heartbeatMs }: AcdDeps): FastifyPl
       config: { role: 'agent' },
       schema: { tags: ['acd'], summary: 'Every queue now: waiting callers and agent counts', security: bearerSecurity, response: { 200: Type.Array(QueueSnapshotSchema), ...errorResponses } },
     },
-    async () => control.snapshots(),
+    async () => withToday(control.snapshots(), today?.current(null) ?? null),
   );
 
   app.get(
@@ -29,7 +29,7 @@ export const acdRoutes = ({ control, journal, heartbeatMs }: AcdDeps): FastifyPl
     async (request) => {
       const snapshot = control.snapshot(request.params.id);
       if (!snapshot) throw notFound('queue');
-      return snapshot;
+      return withToday([snapshot], today?.current(snapshot.queueId) ?? null)[0]!;
     },
   );
 
@@ -73,5 +73,5 @@ export const acdRoutes = ({ control, journal, heartbeatMs }: AcdDeps): FastifyPl
     },
   );
 
-  await app.register(acdEventStream(control, heartbeatMs));
+  await app.register(acdEventStream(control, heartbeatMs, today));
 };

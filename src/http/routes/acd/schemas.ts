@@ -36,8 +36,23 @@ export const AgentViewSchema = Type.Object(
   { description: 'The live state of an agent in the ACD' },
 );
 
+export const TodaySchema = Type.Object(
+  {
+    since: Type.String({ format: 'date-time', description: "Midnight in the call center's time zone (statsTimeZone)" }),
+    offered: Type.Integer(),
+    answered: Type.Integer(),
+    abandoned: Type.Integer(),
+    waiting: Type.Integer({ description: 'Offered today and not over yet' }),
+    answeredInSl: Type.Integer(),
+    serviceLevel: Type.Union([Type.Number(), Type.Null()], { description: "Answered within the queue's serviceLevelSec over answered; null before the first answer" }),
+    slSec: Type.Number(),
+  },
+  { description: 'Today so far (docs/stats.md)' },
+);
+
 export const QueueSnapshotSchema = Type.Object({
   queueId: Type.String(),
+  today: Type.Optional(TodaySchema),
   waiting: Type.Integer(),
   longestWaitSec: Type.Number(),
   agents: Type.Object({

@@ -1,6 +1,7 @@
-import type { AgentView, RoutingExplanation } from '../../../core/acd/acd-types.js';
+import type { AgentView, QueueSnapshot, RoutingExplanation } from '../../../core/acd/acd-types.js';
 import type { AcdEventRow } from '../../../ports/acd-store.js';
 import type { AcdLiveEvent } from '../../../services/acd-control.js';
+import type { TodayCounters } from '../../../services/stats-service.js';
 
 // The API speaks ISO times like every other route; the engine's milliseconds stay inside.
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,6 +18,17 @@ export const explanationToApi = (e: RoutingExplanation) => ({
   ...e,
   decision: e.decision === null ? null : { ...e.decision, at: iso(e.decision.at) },
 });
+
+export const todayToApi = ({ queueId: _queueId, ...t }: TodayCounters) => ({ ...t, since: iso(t.since) });
+
+/** Live snapshots with today's counters when the stats are there. */
+export function withToday(snapshots: QueueSnapshot[], today: TodayCounters[] | null) {
+  const byQueue = new Map((today ?? []).map((t) => [t.queueId, t]));
+  return snapshots.map((s) => {
+    const t = byQueue.get(s.queueId);
+    return t ? { ...s, today: todayToApi(t) } : s;
+  });
+}
 
 export const journalRowToApi = (r: AcdEventRow) => ({ ...r, at: iso(r.at) });
 
