@@ -52,6 +52,8 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
   let queues = new Map<string, QueueConfig>();
   const saved = new Map<string, SavedInteraction>();
   const reenqueued = new Set<string>();
+  /** Interactions of calls that did not come back after a restart, already closed in the journal. */
+  const lostJournaled = new Set<string>();
   const queueChanges = new Set<string>();
   let queueFlush: NodeJS.Immediate | null = null;
 
@@ -370,7 +372,17 @@ export function createAcdService(deps: AcdServiceDeps): AcdService {
     afterReconcile() {
       // Rows of calls that did not come back go; the map stays, so a re-adopted call whose queue
       // node runs late still finds its place in line (it saves its row again).
-      for (const s of saved.values()) if (!reenqueued.has(s.id)) store.removeInteraction(s.id);
+      for (const s of saved.values()) {
+        if (reenqueued.has(s.id)) continue;
+        store.removeInteraction(s.id);
+        // The call ended while we were away; when exactly is unknown, so the journal closes it now
+        // (an upper bound, marked lost) rather than leaving a visit open forever in the stats.
+        if (s.channel !== 'voice' || lostJournaled.has(s.id)) continue;
+        lostJournaled.add(s.id);
+        const at = now();
+        if (s.connected) record('acd.ended', s.callId, s.id, { agentId: s.connected.agentId, queueId: s.queueId, by: 'system', talkMs: at - s.connected.connectedAt, lost: true });
+        else record('acd.abandoned', s.callId, s.id, { queueId: s.queueId, waitMs: at - s.enqueuedAt, lost: true });
+      }
     },
 
     handleTelephony(event) {

@@ -136,6 +136,24 @@ describe('ACD service with the call runtime, a fake telephony and SQLite', () =>
   const timeline = (channelId: string) => calls.events(callId(channelId)).map((e) => e.type);
   const acdTypes = () => stateStore.events({ limit: 1000 }).map((e) => e.type);
 
+  it('given a caller waiting when the server stops, when the call does not come back after the restart, then the journal closes the visit as a lost abandon', async () => {
+    await enter('ch-lost');
+    expect(acdTypes()).toContain('acd.enqueued');
+    acd.stop();
+    await runtime.idle();
+    clock.advance(30_000);
+    await build();
+    acd.afterReconcile();
+    await drain();
+    const lost = stateStore.events({ type: 'acd.abandoned', limit: 10 });
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ callId: callId('ch-lost'), queueId: 'support', data: { lost: true, waitMs: 30_000 } });
+    acd.afterReconcile();
+    await drain();
+    expect(stateStore.events({ type: 'acd.abandoned', limit: 10 })).toHaveLength(1);
+    expect(stateStore.loadInteractions()).toEqual([]);
+  });
+
   it('given an available agent, when a caller enters the queue, then the agent is rung, the answer stops the music and bridges them, and the agent hanging up ends in wrap-up', async () => {
     acd.login('alice', 'test');
     await enter('ch-1');
