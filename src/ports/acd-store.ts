@@ -1,4 +1,5 @@
 import type { AgentConfig, AgentSavedState, Channel, PauseReason, QueueConfig } from '../core/acd/acd-types.js';
+import type { JournalRow } from '../core/stats/stats-types.js';
 
 export interface SkillRecord {
   id: string;
@@ -38,16 +39,8 @@ export interface SavedInteraction {
   caller?: { number: string; name: string; attempt: number } | null;
 }
 
-export interface AcdEventRow {
-  seq: number;
-  at: number;
-  type: string;
-  interactionId: string | null;
-  agentId: string | null;
-  queueId: string | null;
-  callId: string | null;
-  data: Record<string, unknown>;
-}
+/** A row of the ACD journal; the stats fold reads the same shape. */
+export type AcdEventRow = JournalRow;
 
 /** Live ACD state that must survive a restart, and the ACD's append-only journal. */
 export interface AcdStateStore {
