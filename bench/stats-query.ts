@@ -3,9 +3,9 @@
 // realistic shares, agents logging in, pausing and out every day). The journal is written raw, the
 // projection rebuilt from it (timed), then queue stats are asked through the stats service for a
 // day and for the month (p50/p95 of several runs). Also the cost the projection hook adds to an
-// append. Appends the "Stats query time" section to bench/RESULTS.md.
+// append. Writes the "Stats query time" section of bench/RESULTS.md (replacing the previous one).
 // Run: npx tsx bench/stats-query.ts [rows]
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/adapters/sqlite/database.js';
@@ -173,7 +173,6 @@ try {
   const verdict = (prefix: string, limit: number) =>
     results.filter((r) => r.name.startsWith(prefix) && !r.name.includes('agents')).map((r) => `${r.name.slice(prefix.length)} ${r.p95 < limit ? 'met' : 'NOT met'} (p95 ${ms(r.p95)})`).join(', ');
   const section = [
-    '',
     `## Stats query time (${new Date().toISOString().slice(0, 10)})`,
     `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) at the end: the machine is shared, so read these as upper bounds.`,
     `Command: \`npx tsx bench/stats-query.ts\`. Journal: ${written.toLocaleString()} \`acd_events\` rows over ${DAYS} days (8 queues, 60 agents, ${counter.calls.toLocaleString()} calls:`,
@@ -189,8 +188,13 @@ try {
     `Targets (queue stats, p95): a day under 50 ms — ${verdict('day, ', 50)}; a month under 500 ms — ${verdict('month, ', 500)}.`,
     '',
   ].join('\n');
-  appendFileSync(new URL('./RESULTS.md', import.meta.url), section);
-  console.log('appended to bench/RESULTS.md');
+  // Replace the section in place (up to the next level-2 heading), or append it the first time.
+  const file = new URL('./RESULTS.md', import.meta.url);
+  const text = readFileSync(file, 'utf8');
+  const at = text.search(/^## Stats query time/m);
+  const next = at < 0 ? -1 : text.slice(at + 1).search(/^## /m);
+  writeFileSync(file, at < 0 ? `${text}\n${section}` : `${text.slice(0, at)}${section}${next < 0 ? '' : `\n${text.slice(at + 1 + next)}`}`);
+  console.log('written to bench/RESULTS.md');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { AgentActivity } from '../core/stats/agent-metrics.js';
 import type { QueueFact } from '../core/stats/queue-fact.js';
+import type { QueueRollup } from '../core/stats/queue-rollup.js';
 import type { JournalRow, Visit } from '../core/stats/stats-types.js';
 
 /**
@@ -17,6 +18,8 @@ export interface StatsStore {
   visits(filter: { from: number; to: number; queueId?: string }): Visit[];
   /** The same visits as queue metrics read them: far cheaper to load a month of. */
   queueFacts(filter: { from: number; to: number; queueId?: string }): QueueFact[];
+  /** Per-queue 15-minute rollups of the visits, of the slots starting in [from, to) (core/stats/queue-rollup.ts). */
+  queueRollups(filter: { from: number; to: number; queueId?: string }): QueueRollup[];
   /** Agent status spans, handled visits and misses overlapping [from, to), by agent. */
   agentActivity(filter: { from: number; to: number; agentId?: string }): Map<string, AgentActivity>;
 }

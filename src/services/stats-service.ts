@@ -1,6 +1,9 @@
 import { agentMetrics, agentsMetrics, type AgentActivity, type AgentMetrics } from '../core/stats/agent-metrics.js';
 import { bucketsOf, startOfDay } from '../core/stats/buckets.js';
 import { queueMetrics, queueMetricsByQueue, type QueueMetricParams, type QueueMetrics } from '../core/stats/queue-metrics.js';
+import type { QueueFact } from '../core/stats/queue-fact.js';
+import type { QueueRollup } from '../core/stats/queue-rollup.js';
+import { planRead, rollupsAnswer } from '../core/stats/rollup-plan.js';
 import { checkQuery, DEFAULT_SHORT_ABANDON_SEC, DEFAULT_SL_SEC, type StatsQuery } from '../core/stats/stats-query.js';
 import type { Bucket, SlVariant } from '../core/stats/stats-types.js';
 import type { StatsStore } from '../ports/stats-store.js';
@@ -15,6 +18,8 @@ export interface StatsServiceDeps {
   timeZone: string;
   /** The SL formula of real-time counters (default: answered within T over answered). */
   slVariant?: SlVariant;
+  /** false: read every visit of the range, never the 15-minute rollups (the reference they are tested against). */
+  useRollups?: boolean;
 }
 
 export type StatsErrorCode = 'invalid_query' | 'queue_not_found' | 'agent_not_found';
@@ -68,19 +73,32 @@ export function createStatsService(deps: StatsServiceDeps) {
   };
   const params = (q: StatsQuery): QueueMetricParams => ({ slMs: slMsOf(q), shortAbandonMs: q.shortAbandonSec * 1000, slVariant: q.slVariant, now: now() });
 
+  /** Whole 15-minute slots inside one bucket come as rollups, the rest visit by visit (rollup-plan.ts). */
+  function read(q: StatsQuery, buckets: Bucket[], queueId?: string): { facts: QueueFact[]; rollups: QueueRollup[] } {
+    const only = queueId === undefined ? {} : { queueId };
+    const thresholds = [q.shortAbandonSec, ...(q.slSec !== undefined ? [q.slSec] : deps.queues().map((c) => c.serviceLevelSec))];
+    if (deps.useRollups === false || !rollupsAnswer(thresholds)) return { facts: store.queueFacts({ from: q.from, to: q.to, ...only }), rollups: [] };
+    const plan = planRead(buckets);
+    return {
+      facts: plan.facts.flatMap((r) => store.queueFacts({ ...r, ...only })),
+      rollups: plan.rollups ? store.queueRollups({ ...plan.rollups, ...only }) : [],
+    };
+  }
+
   function queueStats(queueId: string, q: StatsQuery): QueueStats {
     const buckets = checked(q);
-    const visits = store.queueFacts({ from: q.from, to: q.to, queueId });
-    if (visits.length === 0 && !deps.queues().some((c) => c.id === queueId)) throw new StatsError('queue_not_found', `queue '${queueId}' not found`);
+    const { facts, rollups } = read(q, buckets, queueId);
+    if (facts.length === 0 && rollups.length === 0 && !deps.queues().some((c) => c.id === queueId)) throw new StatsError('queue_not_found', `queue '${queueId}' not found`);
     const p = params(q);
-    return { queueId, slSec: p.slMs(queueId) / 1000, ...queueMetrics(visits, buckets, p) };
+    return { queueId, slSec: p.slMs(queueId) / 1000, ...queueMetrics(facts, buckets, p, rollups) };
   }
 
   /** Every configured queue and any other queue with visits in the range, then the total over all. */
   function allQueueStats(q: StatsQuery): { queues: QueueStats[]; total: Series<QueueMetrics> } {
     const buckets = checked(q);
     const p = params(q);
-    const r = queueMetricsByQueue(store.queueFacts({ from: q.from, to: q.to }), buckets, p, deps.queues().map((c) => c.id));
+    const { facts, rollups } = read(q, buckets);
+    const r = queueMetricsByQueue(facts, buckets, p, deps.queues().map((c) => c.id), rollups);
     const queues = [...r.queues].sort(([a], [b]) => a.localeCompare(b)).map(([queueId, s]) => ({ queueId, slSec: p.slMs(queueId) / 1000, ...s }));
     return { queues, total: r.total };
   }

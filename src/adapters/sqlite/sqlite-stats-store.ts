@@ -1,13 +1,15 @@
 import { OPEN_TALK_CAP_MS, type AgentActivity } from '../../core/stats/agent-metrics.js';
 import { contextNeeds, project, ROWS_WITH_DATA, type ProjectionChange } from '../../core/stats/journal-projection.js';
 import { createReplay } from '../../core/stats/journal-replay.js';
-import { decodeQueueFacts, encodeQueueFact } from '../../core/stats/queue-fact.js';
+import { decodeQueueFacts, encodeQueueFact, type QueueFact } from '../../core/stats/queue-fact.js';
+import { applyVisit, decodeRollups, emptyRollup, encodeRollup, maxWaitLost, rollupKeyOf, rollupKeyText, rollupsOf, SLOT_MS, type QueueRollup, type RollupKey } from '../../core/stats/queue-rollup.js';
 import type { AgentSpan, CallbackResult, JournalRow, Miss, Visit, VisitOutcome } from '../../core/stats/stats-types.js';
 import type { StatsStore } from '../../ports/stats-store.js';
 import type { Db } from './database.js';
 
-// The stats projection in SQLite (migration 5). The fold itself is core's; this only reads the
-// context a row needs, writes what the fold returns, and remembers the last journal seq folded.
+// The stats projection in SQLite (migrations 5 and 6). The fold itself is core's; this only reads
+// the context a row needs, writes what the fold returns (and the rollups it changes), and
+// remembers the last journal seq folded.
 
 export interface SqliteStatsStoreOptions {
   /** A fold that failed (a bug): the journal row is kept, the projection catches up later. */
@@ -28,6 +30,7 @@ const toVisit = (r: VisitRaw): Visit => ({
   callbackResult: r[21] as CallbackResult | null,
 });
 const toSpan = (r: SpanRaw): AgentSpan => ({ agentId: r[0], openedSeq: r[1], start: r[2], end: r[3], status: r[4] === 'paused' ? 'paused' : 'available', reason: r[5], productive: r[6] === 1 });
+const visitKey = (v: Visit) => `${v.interactionId}\u0000${v.visit}`;
 const toMiss = (r: MissRaw): Miss => ({ seq: r[0], at: r[1], agentId: r[2], queueId: r[3], interactionId: r[4] });
 
 function parseData(type: string, json: string): Record<string, unknown> {
@@ -48,6 +51,64 @@ const visitParams = (v: Visit) => [
   encodeQueueFact(v),
 ];
 
+/**
+ * Keeps stats_queue_rollups equal to the rollups of stats_visits: a changed visit's old version is
+ * taken out of its rollup and the new one put in (the two may be different rollups: a `full`
+ * visit that then overflows moves to the overflow rollup).
+ */
+function createRollupWriter(db: Db) {
+  const get = db.prepare("SELECT agg FROM stats_queue_rollups WHERE slot = ? AND queue_id = ? AND overflow = ?").pluck();
+  const put = db.prepare('INSERT INTO stats_queue_rollups (slot, queue_id, overflow, agg) VALUES (?, ?, ?, ?)');
+  // An existing rollup only changes its agg: an UPDATE leaves the keys and the index alone.
+  const set = db.prepare('UPDATE stats_queue_rollups SET agg = ? WHERE slot = ? AND queue_id = ? AND overflow = ?');
+  const drop = db.prepare('DELETE FROM stats_queue_rollups WHERE slot = ? AND queue_id = ? AND overflow = ?');
+  const slotFacts = db.prepare("SELECT '[' || coalesce(group_concat(fact, ','), '') || ']' FROM stats_visits WHERE queue_id = ? AND entered_at >= ? AND entered_at < ?").pluck();
+  const ready = db.prepare('UPDATE stats_projection SET rollups_ready = 1 WHERE id = 1');
+
+  const save = (r: QueueRollup, existed: boolean) => {
+    const overflow = r.overflow ? 1 : 0;
+    if (r.visits === 0) drop.run(r.slot, r.queueId, overflow);
+    else if (existed) set.run(encodeRollup(r), r.slot, r.queueId, overflow);
+    else put.run(r.slot, r.queueId, overflow, encodeRollup(r));
+  };
+  const load = (k: RollupKey): QueueRollup | null => {
+    const json = get.get(k.slot, k.queueId, k.overflow ? 1 : 0) as string | undefined;
+    return json === undefined ? null : decodeRollups(`[${json}]`)[0]!;
+  };
+  /** From the slot's visits, as they are now written. */
+  const recount = (k: RollupKey): QueueRollup => {
+    const facts = decodeQueueFacts(slotFacts.get(k.queueId, k.slot, k.slot + SLOT_MS) as string);
+    return rollupsOf(facts).get(rollupKeyText(k)) ?? emptyRollup(k.queueId, k.slot, k.overflow);
+  };
+
+  return {
+    /** After the visits are written: `before` are the old versions of those that existed. */
+    update(before: QueueFact[], after: QueueFact[]): void {
+      const touched = new Map<string, { key: RollupKey; adds: QueueFact[]; removes: QueueFact[] }>();
+      const at = (v: QueueFact) => {
+        const key = rollupKeyOf(v);
+        const text = rollupKeyText(key);
+        return touched.get(text) ?? touched.set(text, { key, adds: [], removes: [] }).get(text)!;
+      };
+      for (const v of after) at(v).adds.push(v);
+      for (const v of before) at(v).removes.push(v);
+      for (const { key, adds, removes } of touched.values()) {
+        const stored = load(key);
+        const r = stored ?? emptyRollup(key.queueId, key.slot, key.overflow);
+        // Adding first: a visit whose wait is unchanged never takes the maximum away.
+        for (const v of adds) applyVisit(r, v, 1);
+        for (const v of removes) applyVisit(r, v, -1);
+        save(maxWaitLost(r) ? recount(key) : r, stored !== null);
+      }
+    },
+    rebuild(visits: Iterable<QueueFact>): void {
+      db.exec('DELETE FROM stats_queue_rollups');
+      for (const r of rollupsOf(visits).values()) save(r, false);
+      ready.run();
+    },
+  };
+}
+
 export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions = {}): StatsStore {
   const putVisit = db.prepare(`INSERT OR REPLACE INTO stats_visits (${VISIT_COLUMNS}, handle_end, fact) VALUES (${'?, '.repeat(23)}?)`);
   const putSpan = db.prepare('INSERT OR REPLACE INTO stats_agent_spans (agent_id, opened_seq, start_at, end_at, status, reason, productive) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -55,14 +116,20 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
   const visitsOf = db.prepare(`SELECT ${VISIT_COLUMNS} FROM stats_visits WHERE interaction_id = ? ORDER BY visit`).raw();
   const openSpanOf = db.prepare('SELECT agent_id, opened_seq, start_at, end_at, status, reason, productive FROM stats_agent_spans WHERE agent_id = ? AND end_at IS NULL ORDER BY opened_seq DESC LIMIT 1').raw();
   const openWrapsOf = db.prepare(`SELECT ${VISIT_COLUMNS} FROM stats_visits WHERE agent_id = ? AND wrap_start IS NOT NULL AND wrap_final = 0`).raw();
-  const lastSeq = db.prepare('SELECT last_seq FROM stats_projection WHERE id = 1').pluck();
+  const state = db.prepare('SELECT last_seq, rollups_ready FROM stats_projection WHERE id = 1').raw();
+  const lastSeq = () => (state.get() as [number, number])[0];
+  const rollupsReady = () => (state.get() as [number, number])[1] === 1;
   const setLastSeq = db.prepare('UPDATE stats_projection SET last_seq = ? WHERE id = 1');
+  const factOf = db.prepare('SELECT fact FROM stats_visits WHERE interaction_id = ? AND visit = ?').pluck();
+  const rollups = createRollupWriter(db);
   const journalSeq = db.prepare('SELECT seq FROM acd_events ORDER BY seq DESC LIMIT 1').pluck();
   const journalAfter = db.prepare('SELECT seq, at, type, interaction_id, agent_id, queue_id, call_id, data FROM acd_events WHERE seq > ? ORDER BY seq').raw();
   const visitsIn = db.prepare(`SELECT ${VISIT_COLUMNS} FROM stats_visits WHERE entered_at >= ? AND entered_at < ?`).raw();
   const queueVisitsIn = db.prepare(`SELECT ${VISIT_COLUMNS} FROM stats_visits WHERE queue_id = ? AND entered_at >= ? AND entered_at < ?`).raw();
   const factsIn = db.prepare("SELECT '[' || coalesce(group_concat(fact, ','), '') || ']' FROM stats_visits WHERE entered_at >= ? AND entered_at < ?").pluck();
   const queueFactsIn = db.prepare("SELECT '[' || coalesce(group_concat(fact, ','), '') || ']' FROM stats_visits WHERE queue_id = ? AND entered_at >= ? AND entered_at < ?").pluck();
+  const rollupsIn = db.prepare("SELECT '[' || coalesce(group_concat(agg, ','), '') || ']' FROM stats_queue_rollups WHERE slot >= ? AND slot < ?").pluck();
+  const queueRollupsIn = db.prepare("SELECT '[' || coalesce(group_concat(agg, ','), '') || ']' FROM stats_queue_rollups WHERE queue_id = ? AND slot >= ? AND slot < ?").pluck();
   // Two index ranges, not one OR (which scans the table): work that ended in the range (bounded
   // above, so a day mid-month does not read every later visit; work on one interaction lasting over
   // a day is past OPEN_TALK_CAP_MS anyway), and conversations with no end yet.
@@ -86,11 +153,22 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
   const foldOne = (row: JournalRow) => {
     const needs = contextNeeds(row);
     const openSpan = needs.openSpan ? (openSpanOf.get(row.agentId) as SpanRaw | undefined) : undefined;
-    write(project(row, {
+    const ctx = {
       visits: needs.visits ? (visitsOf.all(row.interactionId) as VisitRaw[]).map(toVisit) : [],
       openSpan: openSpan ? toSpan(openSpan) : null,
       openWrapUps: needs.openWrapUps ? (openWrapsOf.all(row.agentId) as VisitRaw[]).map(toVisit) : [],
-    }));
+    };
+    const change = project(row, ctx);
+    // What each changed visit was before: its rollup loses that and gains the new version. The
+    // context holds it (with every visit of the interaction loaded, one not there is new).
+    const known = new Map([...ctx.visits, ...ctx.openWrapUps].map((v) => [visitKey(v), v]));
+    const before: QueueFact[] = [];
+    for (const v of change.visits) {
+      const old = known.get(visitKey(v)) ?? (needs.visits && v.interactionId === row.interactionId ? undefined : (factOf.get(v.interactionId, v.visit) as string | undefined));
+      if (old !== undefined) before.push(typeof old === 'string' ? decodeQueueFacts(`[${old}]`)[0]! : old);
+    }
+    write(change);
+    rollups.update(before, change.visits);
     setLastSeq.run(row.seq);
   };
 
@@ -106,15 +184,19 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
     }
     const facts = replay.facts();
     write(facts);
+    rollups.rebuild(facts.visits);
     setLastSeq.run(last);
     return rows;
   };
 
-  const clear = () => db.exec('DELETE FROM stats_visits; DELETE FROM stats_agent_spans; DELETE FROM stats_misses; UPDATE stats_projection SET last_seq = 0;');
+  const clear = () =>
+    db.exec('DELETE FROM stats_visits; DELETE FROM stats_agent_spans; DELETE FROM stats_misses; DELETE FROM stats_queue_rollups; UPDATE stats_projection SET last_seq = 0, rollups_ready = 0;');
 
   const catchUp = db.transaction((): number => {
-    const from = lastSeq.get() as number;
+    const from = lastSeq();
     const to = (journalSeq.get() as number | undefined) ?? 0;
+    // A projection from before migration 6: its rollups come from its visits, not the journal.
+    if (!rollupsReady()) rollups.rebuild(decodeQueueFacts(factsIn.get(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) as string));
     if (to <= from) return 0;
     if (from === 0) {
       clear();
@@ -128,7 +210,7 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
   // Nested in the journal insert's transaction this is a savepoint: a failed fold rolls back
   // alone, and the journal row it was about still commits.
   const applyOne = db.transaction((row: JournalRow) => {
-    if (row.seq === (lastSeq.get() as number) + 1) foldOne(row);
+    if (row.seq === lastSeq() + 1 && rollupsReady()) foldOne(row);
     else catchUp();
   });
 
@@ -158,6 +240,7 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
     visits: ({ from, to, queueId }) =>
       ((queueId === undefined ? visitsIn.all(from, to) : queueVisitsIn.all(queueId, from, to)) as VisitRaw[]).map(toVisit),
     queueFacts: ({ from, to, queueId }) => decodeQueueFacts((queueId === undefined ? factsIn.get(from, to) : queueFactsIn.get(queueId, from, to)) as string),
+    queueRollups: ({ from, to, queueId }) => decodeRollups((queueId === undefined ? rollupsIn.get(from, to) : queueRollupsIn.get(queueId, from, to)) as string),
     agentActivity({ from, to, agentId }) {
       const params = agentId === undefined ? { from, to } : { from, to, agent: agentId };
       const pick = <T>(all: T, one: T) => (agentId === undefined ? all : one);

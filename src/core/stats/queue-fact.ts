@@ -43,3 +43,13 @@ export function decodeQueueFacts(json: string): QueueFact[] {
   }
   return out;
 }
+
+/** Wrap-up time of a handled visit so far (an announced end still ahead counts up to now). */
+export function wrapMsOf(v: QueueFact, now: number): number {
+  if (v.wrapStart === null || v.wrapEnd === null) return 0;
+  return Math.max(0, Math.min(v.wrapEnd, v.wrapFinal ? v.wrapEnd : now) - v.wrapStart);
+}
+
+/** The conversation and its wrap-up are over, so its handle time is final. */
+export const handleComplete = (v: QueueFact, now: number): boolean =>
+  v.endedAt !== null && (v.wrapStart === null || v.wrapFinal || (v.wrapEnd !== null && v.wrapEnd <= now));

@@ -4,8 +4,10 @@ import { openDatabase, type Db } from '../../../src/adapters/sqlite/database.js'
 import { createSqliteAcdStateStore } from '../../../src/adapters/sqlite/sqlite-acd-state-store.js';
 import { createSqliteStatsStore } from '../../../src/adapters/sqlite/sqlite-stats-store.js';
 import { replayJournal } from '../../../src/core/stats/journal-replay.js';
+import { rollupsOf, type QueueRollup } from '../../../src/core/stats/queue-rollup.js';
 import type { Visit } from '../../../src/core/stats/stats-types.js';
 import type { StatsStore } from '../../../src/ports/stats-store.js';
+import { randomJournal, WINDOWS } from '../core/stats/random-journal.js';
 import { RANGE, workedExampleJournal } from '../core/stats/worked-example.js';
 import { tempDir } from '../support/helpers.js';
 
@@ -103,5 +105,37 @@ describe('SQLite stats store', () => {
     const alice = stats.agentActivity({ from: RANGE.from + 3600_000, to: RANGE.to, agentId: 'alice' });
     expect([...alice.keys()]).toEqual(['alice']);
     expect(alice.get('alice')!.visits.map((v) => v.answeredAt)).toEqual([RANGE.from + 3765_000]);
+  });
+
+  describe('rollups', () => {
+    const journal = randomJournal({ seed: 5, calls: 800, windows: WINDOWS });
+    const all = { from: 0, to: Date.UTC(2100, 0, 1) };
+    const byKey = (a: QueueRollup, b: QueueRollup) => a.slot - b.slot || a.queueId.localeCompare(b.queueId) || Number(a.overflow) - Number(b.overflow);
+    const expectedRollups = [...rollupsOf(replayJournal(journal).visits).values()].sort(byKey);
+    const appendRandom = (stats: StatsStore | null, rows = journal) => {
+      const store = createSqliteAcdStateStore(db, stats ? { onAppend: (row) => stats.apply(row) } : {});
+      for (const { seq: _seq, ...row } of rows) store.appendEvent(row);
+    };
+
+    it('given a random journal appended row by row, then the rollups kept with each fold equal the rollups of a replay', () => {
+      const stats = createSqliteStatsStore(db);
+      appendRandom(stats);
+      expect(stats.queueRollups(all).sort(byKey)).toEqual(expectedRollups);
+      stats.rebuild();
+      expect(stats.queueRollups(all).sort(byKey)).toEqual(expectedRollups);
+      expect(stats.queueRollups({ ...all, queueId: 'vip' })).toEqual(expectedRollups.filter((r) => r.queueId === 'vip'));
+    });
+
+    it('given a projection from before migration 6 (no rollups), when rows are appended, then the rollups are first filled from its visits', () => {
+      const stats = createSqliteStatsStore(db);
+      const half = journal.length >> 1;
+      appendRandom(stats, journal.slice(0, half));
+      db.exec('DELETE FROM stats_queue_rollups; UPDATE stats_projection SET rollups_ready = 0;');
+      appendRandom(stats, journal.slice(half));
+      expect(stats.queueRollups(all).sort(byKey)).toEqual(expectedRollups);
+      db.exec('DELETE FROM stats_queue_rollups; UPDATE stats_projection SET rollups_ready = 0;');
+      expect(stats.catchUp()).toEqual({ applied: 0 });
+      expect(stats.queueRollups(all).sort(byKey)).toEqual(expectedRollups);
+    });
   });
 });
