@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearAsterisk, waitFor } from './support/asterisk.js';
-import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
+import { acdServer } from './support/acd-server.js';
 import { sippCall } from './support/sipp.js';
-import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+import type { AgentOptions } from './support/sipp-agent.js';
 import { startUas } from './support/sipp-uas.js';
 import { resolve } from 'node:path';
 
@@ -14,58 +14,26 @@ const FLOWS = resolve(import.meta.dirname, 'flows-acd');
 type Row = { type: string; at: string; data: Record<string, unknown> };
 
 describe('skills-based ACD with SIPp agents and callers', () => {
-  let dataDir: string;
-  let key: string;
-  let server: RunningServer;
-  let agents: SippAgent[] = [];
-  const servers: RunningServer[] = [];
-
-  const start = async () => {
-    server = await startServer({ dataDir, key, flowsDir: FLOWS, entryFlow: 'support' });
-    servers.push(server);
-    return server;
-  };
+  const acd = acdServer({ flowsDir: FLOWS, entryFlow: 'support' });
 
   beforeEach(async () => {
     await clearAsterisk();
-    dataDir = newDataDir();
-    key = createKey(dataDir);
-    agents = [];
-    await start();
-    for (const skill of ['billing', 'support']) expect((await put(`/api/v1/skills/${skill}`, { description: skill })).status).toBe(200);
+    await acd.fresh();
+    await acd.skills('billing', 'support');
   });
+  afterEach(() => acd.stop());
 
-  afterEach(async () => {
-    for (const a of agents) await a.stop();
-    for (const s of servers.splice(0)) await s.kill('SIGKILL');
-  });
+  const { post } = acd;
+  const agents = acd.agents;
+  const queue = (id: string, over: Record<string, unknown> = {}) =>
+    acd.queue(id, { hold: { moh: 'default', announceEverySec: null, announcePosition: true, announceWait: true }, ...over });
+  const agent = (id: string, phone: AgentOptions, skills: Record<string, number>, login = true) => acd.agent(id, phone, skills, login);
 
-  const send = async (method: string, path: string, body?: unknown) =>
-    server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
-  const put = (path: string, body: unknown) => send('PUT', path, body);
-  const post = (path: string, body?: unknown) => send('POST', path, body);
-
-  const queue = async (id: string, over: Record<string, unknown> = {}) => {
-    const res = await post('/api/v1/queues', { id, name: id, skills: [{ skill: id, minProficiency: 1 }], wrapUpSec: 0, hold: { moh: 'default', announceEverySec: null, announcePosition: true, announceWait: true }, ...over });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  };
-
-  /** A SIPp softphone registered as PJSIP/<user>, an agent on it, logged in once Switchboard sees the registration. */
-  const agent = async (id: string, phone: AgentOptions, skills: Record<string, number>, login = true) => {
-    const res = await post('/api/v1/agents', { id, name: id, endpoints: [`PJSIP/${phone.user}`], skills });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const sipp = await startAgent(phone);
-    agents.push(sipp);
-    await waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.registered === true, 10_000, `${id}'s phone to be seen as registered`);
-    if (login) expect((await post(`/api/v1/agents/${id}/login`)).status).toBe(200);
-    return sipp;
-  };
-
-  const callIds = async (): Promise<string[]> => (await server.api('/api/v1/calls?limit=50')).body.items.map((c: { id: string }) => c.id).reverse();
-  const timeline = async (callId: string): Promise<Row[]> => (await server.api(`/api/v1/calls/${callId}`)).body.events;
+  const callIds = async (): Promise<string[]> => (await acd.server.api('/api/v1/calls?limit=50')).body.items.map((c: { id: string }) => c.id).reverse();
+  const timeline = async (callId: string): Promise<Row[]> => (await acd.server.api(`/api/v1/calls/${callId}`)).body.events;
   const offeredTo = async (callId: string) => (await timeline(callId)).filter((e) => e.type === 'acd.offered').map((e) => e.data.agentId);
   type JournalRow = Row & { seq: number; callId: string | null };
-  const journal = async (query = ''): Promise<JournalRow[]> => ((await server.api(`/api/v1/acd/journal?limit=1000${query}`)).body as JournalRow[]).sort((a, b) => a.seq - b.seq);
+  const journal = async (query = ''): Promise<JournalRow[]> => ((await acd.server.api(`/api/v1/acd/journal?limit=1000${query}`)).body as JournalRow[]).sort((a, b) => a.seq - b.seq);
 
   it('given agents with different skills, when callers dial the billing and the support lines, then each call rings only the agent with that skill and the journal explains it', async () => {
     await queue('billing', { skills: [{ skill: 'billing', minProficiency: 2 }] });
@@ -87,7 +55,7 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['queue.entered', 'acd.enqueued', 'acd.offered', 'acd.offer.answered', 'acd.ended']));
     expect(events.find((e) => e.type === 'acd.offered')?.data).toMatchObject({ strategy: 'longest-idle' });
     // The agent hung up and the flow went on to its goodbye: a complete call log.
-    const call = (await server.api(`/api/v1/calls/${billingId}`)).body.call;
+    const call = (await acd.server.api(`/api/v1/calls/${billingId}`)).body.call;
     expect(call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
   });
 
@@ -134,7 +102,7 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     expect(silent.calls()).toHaveLength(1);
     expect(silent.calls()[0]?.end).toBe('cancelled');
     expect(answering.calls()).toHaveLength(1);
-    const live = (await server.api('/api/v1/agents/nora')).body.live;
+    const live = (await acd.server.api('/api/v1/agents/nora')).body.live;
     expect(live).toMatchObject({ status: 'paused', pauseReason: 'no-answer' });
     const [callId] = await callIds();
     const types = (await timeline(callId!)).map((e) => e.type);
@@ -154,16 +122,16 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     await waitFor(async () => Boolean((callId = (await callIds())[0] ?? '')), 10_000, 'the call');
     let requestId = '';
     await waitFor(async () => Boolean((requestId = ((await timeline(callId)).find((e) => e.type === 'queue.entered')?.data.requestId as string) ?? '')), 10_000, 'the caller in the queue');
-    const routing = (await server.api(`/api/v1/interactions/${requestId}/routing`)).body;
+    const routing = (await acd.server.api(`/api/v1/interactions/${requestId}/routing`)).body;
     expect(routing.phase).toBe('waiting');
     expect(routing.candidates).toEqual([expect.objectContaining({ agentId: 'sam', eligible: false, reason: expect.stringContaining('paused') })]);
     expect(routing.waitingBecause).toBeTruthy();
-    const live = (await server.api('/api/v1/queues/support/live')).body;
+    const live = (await acd.server.api('/api/v1/queues/support/live')).body;
     expect(live.waiting).toBe(1);
 
     const result = await caller.done;
     expect(result.code, result.output).toBe(0);
-    await waitFor(async () => (await server.api(`/api/v1/calls/${callId}`)).body.call.status === 'ended', 5_000, 'the call to end');
+    await waitFor(async () => (await acd.server.api(`/api/v1/calls/${callId}`)).body.call.status === 'ended', 5_000, 'the call to end');
     const events = await timeline(callId);
     const announcement = events.find((e) => e.type === 'playback.started' && (e.data.prompts as string[]).includes('queue.status'));
     expect(announcement?.data.media).toEqual(['sound:queue-youarenext']);
@@ -179,7 +147,7 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     const caller = sippCall({ scenario: 'caller-until-bye', service: '401' });
     await ann.waitForCalls(1);
     let interactionId = '';
-    await waitFor(async () => Boolean((interactionId = (await server.api('/api/v1/agents/ann')).body.live?.interactions?.[0] ?? '') && (await server.api('/api/v1/agents/ann')).body.live.activity === 'onCall'), 10_000, 'ann on the call');
+    await waitFor(async () => Boolean((interactionId = (await acd.server.api('/api/v1/agents/ann')).body.live?.interactions?.[0] ?? '') && (await acd.server.api('/api/v1/agents/ann')).body.live.activity === 'onCall'), 10_000, 'ann on the call');
     const res = await post(`/api/v1/interactions/${interactionId}/transfer`, { queue: 'billing' });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
 
@@ -212,15 +180,15 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     await queue('support');
     const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1000 }, { support: 1 }, false);
     const one = sippCall({ scenario: 'caller-until-bye', service: '401' });
-    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 1, 10_000, 'the first caller to wait');
+    await waitFor(async () => (await acd.server.api('/api/v1/queues/support/live')).body.waiting === 1, 10_000, 'the first caller to wait');
     const two = sippCall({ scenario: 'caller-until-bye', service: '401' });
-    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'the second caller to wait');
+    await waitFor(async () => (await acd.server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'the second caller to wait');
     const [firstCall, secondCall] = await callIds();
 
-    await server.kill('SIGKILL');
-    await start();
-    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'both callers back in line');
-    const waiting = (await server.api('/api/v1/queues/support/live')).body.callers;
+    await acd.server.kill('SIGKILL');
+    await acd.start();
+    await waitFor(async () => (await acd.server.api('/api/v1/queues/support/live')).body.waiting === 2, 10_000, 'both callers back in line');
+    const waiting = (await acd.server.api('/api/v1/queues/support/live')).body.callers;
     expect(waiting.map((c: { callId: string }) => c.callId)).toEqual([firstCall, secondCall]);
 
     expect((await post('/api/v1/agents/sam/login')).status).toBe(200);
@@ -234,22 +202,22 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     await queue('support', { wrapUpSec: 3 });
     const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 9_000 }, { support: 1 });
     const caller = sippCall({ scenario: 'caller-until-bye', service: '401' });
-    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call');
+    await waitFor(async () => (await acd.server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call');
     await new Promise((r) => setTimeout(r, 500));
-    await server.kill('SIGKILL');
-    await start();
-    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call again after the restart');
+    await acd.server.kill('SIGKILL');
+    await acd.start();
+    await waitFor(async () => (await acd.server.api('/api/v1/agents/sam')).body.live?.activity === 'onCall', 10_000, 'sam on the call again after the restart');
 
     const result = await caller.done;
     expect(result.code, result.output).toBe(0);
     expect(sam.calls()).toHaveLength(1);
     expect(sam.calls()[0]?.end).toBe('agent');
-    await waitFor(async () => (await server.api('/api/v1/agents/sam')).body.live?.activity === 'wrapUp', 5_000, 'sam in wrap-up');
+    await waitFor(async () => (await acd.server.api('/api/v1/agents/sam')).body.live?.activity === 'wrapUp', 5_000, 'sam in wrap-up');
     const [callId] = await callIds();
     const types = (await timeline(callId!)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['call.readopted', 'acd.adopted', 'acd.ended']));
     expect(types.filter((t) => t === 'acd.offered')).toHaveLength(1);
-    expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+    expect((await acd.server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
   });
 
   it('given a waiting caller, when they press 2 for a callback and hang up, then their place is kept and the free agent is connected to them through the trunk', async () => {
@@ -259,7 +227,7 @@ describe('skills-based ACD with SIPp agents and callers', () => {
     const caller = await sippCall({ scenario: 'caller-dtmf', service: '401', dtmf: [{ afterMs: 2_500, digits: '2' }] }).done;
     expect(caller.code, caller.output).toBe(0);
     const [callId] = await callIds();
-    await waitFor(async () => (await server.api('/api/v1/queues/support/live')).body.waiting === 1, 5_000, 'the callback to wait in line');
+    await waitFor(async () => (await acd.server.api('/api/v1/queues/support/live')).body.waiting === 1, 5_000, 'the callback to wait in line');
 
     // The trunk's far end (the customer's phone) answers the callback and hangs up after 2 s.
     const customer = await startUas('uas-answer-bye', { pauseMs: 2_000 });

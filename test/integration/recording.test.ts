@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearAsterisk, waitFor } from './support/asterisk.js';
-import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
+import { acdServer } from './support/acd-server.js';
 import { sippCall } from './support/sipp.js';
-import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+import type { AgentOptions } from './support/sipp-agent.js';
 
 // Conversation recordings on the real stack: Asterisk records the caller-agent bridge, the server
 // fetches the file over ARI, hashes and stores it; the API serves it with range requests. The
@@ -44,55 +44,25 @@ function wavSeconds(buf: Buffer): number {
 }
 
 describe('call recording with SIPp callers and agents', () => {
-  let dataDir: string;
-  let key: string;
-  let server: RunningServer;
-  let agents: SippAgent[] = [];
-  const servers: RunningServer[] = [];
-
-  const start = async () => {
-    server = await startServer({ dataDir, key, flowsDir: FLOWS, entryFlow: 'support' });
-    servers.push(server);
-    return server;
-  };
+  const acd = acdServer({ flowsDir: FLOWS, entryFlow: 'support' });
 
   beforeEach(async () => {
     await clearAsterisk();
-    dataDir = newDataDir();
-    key = createKey(dataDir);
-    agents = [];
-    await start();
-    for (const skill of ['billing', 'support']) expect((await put(`/api/v1/skills/${skill}`, { description: skill })).status).toBe(200);
+    await acd.fresh();
+    await acd.skills('billing', 'support');
   });
+  afterEach(() => acd.stop());
 
-  afterEach(async () => {
-    for (const a of agents) await a.stop();
-    for (const s of servers.splice(0)) await s.kill('SIGKILL');
-  });
-
-  const send = async (method: string, path: string, body?: unknown) =>
-    server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
-  const put = (path: string, body: unknown) => send('PUT', path, body);
-  const post = (path: string, body?: unknown) => send('POST', path, body);
-  const download = (path: string, headers: Record<string, string> = {}, as = key) => fetch(server.url + path, { headers: { authorization: `Bearer ${as}`, ...headers } });
-
-  const queue = async (id: string, recording: Record<string, unknown>) => {
-    const res = await post('/api/v1/queues', { id, name: id, skills: [{ skill: id, minProficiency: 1 }], wrapUpSec: 0, hold: { moh: 'default', announceEverySec: null, announcePosition: false, announceWait: false }, recording });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  };
-  const agent = async (id: string, phone: AgentOptions, skills: Record<string, number>) => {
-    expect((await post('/api/v1/agents', { id, name: id, endpoints: [`PJSIP/${phone.user}`], skills })).status).toBe(201);
-    const sipp = await startAgent(phone);
-    agents.push(sipp);
-    await waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.registered === true, 10_000, `${id}'s phone to be seen as registered`);
-    expect((await post(`/api/v1/agents/${id}/login`)).status).toBe(200);
-    return sipp;
-  };
+  const { post } = acd;
+  const download = (path: string, headers: Record<string, string> = {}, as = acd.key) => fetch(acd.server.url + path, { headers: { authorization: `Bearer ${as}`, ...headers } });
+  const queue = (id: string, recording: Record<string, unknown>) =>
+    acd.queue(id, { hold: { moh: 'default', announceEverySec: null, announcePosition: false, announceWait: false }, recording });
+  const agent = (id: string, phone: AgentOptions, skills: Record<string, number>) => acd.agent(id, phone, skills);
   /** A trunk caller sending PCMA for `mediaMs`, until the server hangs up. */
   const caller = (mediaMs: number) => sippCall({ scenario: 'caller-dtmf', service: '401', dtmf: [], mediaMs, timeoutS: 60 });
-  const lastCallId = async (): Promise<string> => (await server.api('/api/v1/calls?limit=1')).body.items[0].id;
+  const lastCallId = async (): Promise<string> => (await acd.get('/api/v1/calls?limit=1')).body.items[0].id;
   const recordingsOf = async (callId: string): Promise<Recording[]> =>
-    ((await server.api(`/api/v1/recordings?callId=${callId}`)).body.items as Recording[]).sort((a, b) => a.segment - b.segment);
+    ((await acd.get(`/api/v1/recordings?callId=${callId}`)).body.items as Recording[]).sort((a, b) => a.segment - b.segment);
   const settled = async (callId: string, count: number) => {
     await waitFor(async () => {
       const rows = await recordingsOf(callId);
@@ -100,7 +70,7 @@ describe('call recording with SIPp callers and agents', () => {
     }, 15_000, `${count} stored recording(s) of ${callId}`);
     return recordingsOf(callId);
   };
-  const onCall = (id: string) => waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.activity === 'onCall', 15_000, `${id} on the call`);
+  const onCall = (id: string) => waitFor(async () => (await acd.get(`/api/v1/agents/${id}`)).body.live?.activity === 'onCall', 15_000, `${id} on the call`);
 
   it('given a queue that records all calls, when an agent talks 4 s with a caller, then a playable WAV of that length is stored with its hash, served with range requests, and only to those allowed', async () => {
     await queue('support', { mode: 'all', retentionDays: 30 });
@@ -132,7 +102,7 @@ describe('call recording with SIPp callers and agents', () => {
     expect((await download(rec!.audioUrl!, { range: `bytes=${wav.length + 10}-` })).status).toBe(416);
 
     // The call's timeline has the recording; an agent key sees only its own agent's recordings.
-    const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
+    const types = ((await acd.get(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['recording.segment.started', 'recording.segment.stopped']));
     const keyFor = async (agentId: string) => (await post('/api/v1/api-keys', { name: `key of ${agentId}`, role: 'agent', agentId })).body.key as string;
     const samKey = await keyFor('sam');
@@ -167,9 +137,9 @@ describe('call recording with SIPp callers and agents', () => {
     // 8 s of conversation, 3 s of it paused.
     expect(rec!.durationSec).toBeGreaterThan(3.8);
     expect(rec!.durationSec).toBeLessThan(6.2);
-    const audit = (await server.api(`/api/v1/recordings/${rec!.id}`)).body.audit as { action: string; actor: string; reason: string }[];
+    const audit = (await acd.get(`/api/v1/recordings/${rec!.id}`)).body.audit as { action: string; actor: string; reason: string }[];
     expect(audit.map((a) => a.action)).toEqual(['paused', 'resumed']);
-    const events = (await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string; data: Record<string, unknown> }[];
+    const events = (await acd.get(`/api/v1/calls/${callId}`)).body.events as { type: string; data: Record<string, unknown> }[];
     expect(events.find((e) => e.type === 'recording.segment.paused')?.data).toMatchObject({ by: 'test admin', reason: 'card number' });
   });
 
@@ -182,7 +152,7 @@ describe('call recording with SIPp callers and agents', () => {
     await ann.waitForCalls(1);
     await onCall('ann');
     await new Promise((r) => setTimeout(r, 2_000));
-    const interactionId = (await server.api('/api/v1/agents/ann')).body.live.interactions[0];
+    const interactionId = (await acd.get('/api/v1/agents/ann')).body.live.interactions[0];
     expect((await post(`/api/v1/interactions/${interactionId}/transfer`, { queue: 'billing' })).status).toBe(202);
     const result = await call.done;
     expect(result.code, result.output).toBe(0);
@@ -196,7 +166,7 @@ describe('call recording with SIPp callers and agents', () => {
   });
 
   it('given a recording the server cannot store (the recordings directory is a file), when the call ends, then the call was not disturbed and the failure is on record', async () => {
-    writeFileSync(join(dataDir, 'recordings'), 'not a directory');
+    writeFileSync(join(acd.dataDir, 'recordings'), 'not a directory');
     await queue('support', { mode: 'all' });
     const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 2_000 }, { support: 1 });
     const result = await caller(8_000).done;
@@ -207,8 +177,8 @@ describe('call recording with SIPp callers and agents', () => {
     const [rec] = await settled(callId, 1);
     expect(rec).toMatchObject({ status: 'failed', audioUrl: null });
     expect(rec!.failure).toMatch(/could not store/);
-    expect((await server.api(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
-    const types = ((await server.api(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
+    expect((await acd.get(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+    const types = ((await acd.get(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
     expect(types).toContain('recording.segment.failed');
   });
 
@@ -218,8 +188,8 @@ describe('call recording with SIPp callers and agents', () => {
     const call = caller(14_000);
     await onCall('sam');
     await new Promise((r) => setTimeout(r, 1_000));
-    await server.kill('SIGKILL');
-    await start();
+    await acd.server.kill('SIGKILL');
+    await acd.start();
     const result = await call.done;
     expect(result.code, result.output).toBe(0);
 

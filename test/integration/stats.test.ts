@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearAsterisk, waitFor } from './support/asterisk.js';
-import { createKey, newDataDir, startServer, type RunningServer } from './support/server-process.js';
+import { acdServer } from './support/acd-server.js';
 import { sippCall } from './support/sipp.js';
-import { startAgent, type AgentOptions, type SippAgent } from './support/sipp-agent.js';
+import type { AgentOptions } from './support/sipp-agent.js';
 
 // Call logs and queue statistics on real calls: a scripted set of six calls (answered fast,
 // answered slow, abandoned short, abandoned long, a RONA then answered, a blind transfer) through
@@ -17,59 +17,39 @@ const SHORT_SEC = 2;
 interface JournalRow { seq: number; at: string; type: string; interactionId: string | null; agentId: string | null; queueId: string | null; callId: string | null; data: Record<string, unknown> }
 
 describe('call logs and stats for a scripted set of real calls', () => {
-  let dataDir: string;
-  let key: string;
-  let server: RunningServer;
-  const agents: SippAgent[] = [];
-  const servers: RunningServer[] = [];
+  const acd = acdServer({ flowsDir: FLOWS, entryFlow: 'support' });
   const calls: Record<string, string> = {};
   let from = '';
   let to = '';
-
-  const start = async () => {
-    server = await startServer({ dataDir, key, flowsDir: FLOWS, entryFlow: 'support' });
-    servers.push(server);
-  };
-  const send = async (method: string, path: string, body?: unknown) =>
-    server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
-  const post = (path: string, body?: unknown) => send('POST', path, body);
-  const text = async (path: string) => (await fetch(server.url + path, { headers: { authorization: `Bearer ${key}` } })).text();
-  const agent = async (id: string, phone: AgentOptions, skills: Record<string, number>, login: boolean) => {
-    expect((await post('/api/v1/agents', { id, name: id, endpoints: [`PJSIP/${phone.user}`], skills })).status).toBe(201);
-    agents.push(await startAgent(phone));
-    await waitFor(async () => (await server.api(`/api/v1/agents/${id}`)).body.live?.registered === true, 10_000, `${id}'s phone registered`);
-    if (login) expect((await post(`/api/v1/agents/${id}/login`)).status).toBe(200);
-  };
-  const activity = async (id: string) => (await server.api(`/api/v1/agents/${id}`)).body.live?.activity;
-  const waiting = async () => (await server.api('/api/v1/queues/support/live')).body.waiting as number;
-  const newestCall = async () => (await server.api('/api/v1/calls?limit=1')).body.items[0].id as string;
-  const ended = (id: string) => waitFor(async () => (await server.api(`/api/v1/calls/${id}`)).body.call.status === 'ended', 10_000, `call ${id} to end`);
+  const { post } = acd;
+  const text = async (path: string) => (await fetch(acd.server.url + path, { headers: { authorization: `Bearer ${acd.key}` } })).text();
+  const agent = (id: string, phone: AgentOptions, skills: Record<string, number>, login: boolean) => acd.agent(id, phone, skills, login);
+  const activity = async (id: string) => (await acd.get(`/api/v1/agents/${id}`)).body.live?.activity;
+  const waiting = async () => (await acd.get('/api/v1/queues/support/live')).body.waiting as number;
+  const newestCall = async () => (await acd.get('/api/v1/calls?limit=1')).body.items[0].id as string;
+  const ended = (id: string) => waitFor(async () => (await acd.get(`/api/v1/calls/${id}`)).body.call.status === 'ended', 10_000, `call ${id} to end`);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const caller = () => sippCall({ scenario: 'caller-until-bye', service: '401' });
   const quitter = (pauseMs: number) => sippCall({ scenario: 'caller-hangs-up', service: '401', pauseMs });
   const statsQuery = () => `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC&slSec=${T_SEC}&shortAbandonSec=${SHORT_SEC}`;
   const queueStats = async (id: string) => {
-    const res = await server.api(`/api/v1/queues/${id}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC&slSec=${T_SEC}&shortAbandonSec=${SHORT_SEC}`);
+    const res = await acd.get(`/api/v1/queues/${id}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC&slSec=${T_SEC}&shortAbandonSec=${SHORT_SEC}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.summary;
   };
   const agentStats = async (id: string) => {
-    const res = await server.api(`/api/v1/agents/${id}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`);
+    const res = await acd.get(`/api/v1/agents/${id}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.summary;
   };
-  const journal = async (): Promise<JournalRow[]> => ((await server.api(`/api/v1/acd/journal?limit=1000`)).body as JournalRow[]).sort((a, b) => a.seq - b.seq);
+  const journal = async (): Promise<JournalRow[]> => ((await acd.get(`/api/v1/acd/journal?limit=1000`)).body as JournalRow[]).sort((a, b) => a.seq - b.seq);
 
   beforeAll(async () => {
     await clearAsterisk();
-    dataDir = newDataDir();
-    key = createKey(dataDir);
-    await start();
-    for (const skill of ['billing', 'support']) expect((await send('PUT', `/api/v1/skills/${skill}`, { description: skill })).status).toBe(200);
+    await acd.fresh();
+    await acd.skills('billing', 'support');
     const hold = { moh: 'default', announceEverySec: null, announcePosition: false, announceWait: false };
-    for (const q of ['support', 'billing']) {
-      expect((await post('/api/v1/queues', { id: q, name: q, skills: [{ skill: q, minProficiency: 1 }], wrapUpSec: 0, ringTimeoutSec: 5, hold })).status).toBe(201);
-    }
+    for (const q of ['support', 'billing']) await acd.queue(q, { ringTimeoutSec: 5, hold });
     await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 1_500 }, { support: 1 }, true);
     await agent('bill', { user: '1004', behaviour: 'answer', holdMs: 1_500 }, { billing: 1 }, true);
     await agent('nora', { user: '1003', behaviour: 'noanswer' }, { support: 1 }, false);
@@ -115,7 +95,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
     await waitFor(async () => (await activity('ann')) === 'onCall', 10_000, 'ann on the call');
     calls.transfer = await newestCall();
     await sleep(1_000);
-    const interactionId = (await server.api('/api/v1/agents/ann')).body.live.interactions[0];
+    const interactionId = (await acd.get('/api/v1/agents/ann')).body.live.interactions[0];
     expect((await post(`/api/v1/interactions/${interactionId}/transfer`, { queue: 'billing' })).status).toBe(202);
     expect((await transferred.done).code).toBe(0);
     await ended(calls.transfer);
@@ -124,10 +104,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
     await sleep(1_100);
   }, 240_000);
 
-  afterAll(async () => {
-    for (const a of agents) await a.stop();
-    for (const s of servers.splice(0)) await s.kill('SIGKILL');
-  });
+  afterAll(() => acd.stop());
 
   /** The definitions of docs/stats.md, applied by hand to the raw journal. */
   async function byHand() {
@@ -180,7 +157,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
     toTheMs(s.maxWaitSec, hand.maxWait);
 
     // The other SL definitions on the same data, re-asked with parameters only.
-    const variant = async (v: string) => (await server.api(`/api/v1/queues/support/stats?${statsQuery()}&slVariant=${v}`)).body.summary.serviceLevel;
+    const variant = async (v: string) => (await acd.get(`/api/v1/queues/support/stats?${statsQuery()}&slVariant=${v}`)).body.summary.serviceLevel;
     expect(await variant('offered')).toBeCloseTo(2 / 6, 4);
     expect(await variant('abandonedAsGood')).toBeCloseTo((2 + 1) / (4 + 2), 4);
     expect(await variant('shortAbandonsExcluded')).toBeCloseTo(2 / (4 + 2 - 1), 4);
@@ -190,7 +167,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
 
     // The wallboard's "today" (the server's statsTimeZone is UTC), unless the script crossed midnight.
     if (from.slice(0, 10) === new Date().toISOString().slice(0, 10)) {
-      const live = (await server.api('/api/v1/queues/support/live')).body;
+      const live = (await acd.get('/api/v1/queues/support/live')).body;
       expect(live.today).toMatchObject({ offered: 6, answered: 4, abandoned: 2, waiting: 0, slSec: 20 });
     }
   });
@@ -214,7 +191,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
   });
 
   it('given the same calls, when the call log is filtered and exported, then each call has the right outcome, queue and agents', async () => {
-    const total = async (query: string) => (await server.api(`/api/v1/calls?${query}`)).body.total as number;
+    const total = async (query: string) => (await acd.get(`/api/v1/calls?${query}`)).body.total as number;
     expect(await total('queueId=support')).toBe(6);
     expect(await total('queueId=billing')).toBe(1);
     expect(await total('outcome=abandoned')).toBe(2);
@@ -225,7 +202,7 @@ describe('call logs and stats for a scripted set of real calls', () => {
 
     const csv = (await text('/api/v1/calls.csv?queueId=support')).trim().split(/\r\n/);
     expect(csv).toHaveLength(7);
-    const timeline = (await server.api(`/api/v1/calls/${calls.transfer}/timeline`)).body;
+    const timeline = (await acd.get(`/api/v1/calls/${calls.transfer}/timeline`)).body;
     expect(timeline.segments.map((s: { queueId: string; agentId: string | null }) => [s.queueId, s.agentId])).toEqual([
       ['support', 'ann'],
       ['billing', 'bill'],
@@ -244,20 +221,20 @@ describe('call logs and stats for a scripted set of real calls', () => {
     const before = {
       support: await queueStats('support'),
       billing: await queueStats('billing'),
-      all: (await server.api(`/api/v1/stats/queues?${statsQuery()}`)).body,
-      agents: (await server.api(`/api/v1/stats/agents?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`)).body,
-      calls: (await server.api('/api/v1/calls?limit=50')).body,
+      all: (await acd.get(`/api/v1/stats/queues?${statsQuery()}`)).body,
+      agents: (await acd.get(`/api/v1/stats/agents?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`)).body,
+      calls: (await acd.get('/api/v1/calls?limit=50')).body,
     };
     expect(before.all.queues).toHaveLength(2);
     expect(before.agents.agents).toHaveLength(4);
-    await server.kill('SIGKILL');
-    await start();
+    await acd.server.kill('SIGKILL');
+    await acd.start();
     const after = {
       support: await queueStats('support'),
       billing: await queueStats('billing'),
-      all: (await server.api(`/api/v1/stats/queues?${statsQuery()}`)).body,
-      agents: (await server.api(`/api/v1/stats/agents?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`)).body,
-      calls: (await server.api('/api/v1/calls?limit=50')).body,
+      all: (await acd.get(`/api/v1/stats/queues?${statsQuery()}`)).body,
+      agents: (await acd.get(`/api/v1/stats/agents?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=day&tz=UTC`)).body,
+      calls: (await acd.get('/api/v1/calls?limit=50')).body,
     };
     expect(after).toEqual(before);
   });
