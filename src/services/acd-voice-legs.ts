@@ -325,7 +325,11 @@ export function createVoiceLegs(deps: VoiceLegsDeps) {
       } else event = raw;
       const external = externalLegs.get(event.legId);
       if (external) {
-        if (event.type === 'legAnswered') void bridge(external, event.legId, 'external');
+        if (event.type === 'legAnswered') {
+          // The call log's 'transferred' outcome rests on this row: the number took the call.
+          deps.record('acd.transfer.answered', external.request.callId, external.interactionId, { to: { number: external.external?.number } });
+          void bridge(external, event.legId, 'external');
+        }
         if (event.type !== 'legEnded') return;
         if (external.talkLeg === event.legId) {
           // The transferred-to party hung up: that conversation is over, the flow goes on.

@@ -73,9 +73,7 @@ const NOT_CALLBACK = (alias: string) => `COALESCE(${alias}.interaction_id, '') N
 const OUTCOME_SQL = `CASE
   WHEN calls.status <> 'ended' THEN NULL
   WHEN EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = calls.id AND e.type = 'transfer.answered')
-    OR EXISTS (SELECT 1 FROM acd_events t WHERE t.call_id = calls.id AND t.type = 'acd.transferred'
-      AND json_type(t.data, '$.to.number') = 'text'
-      AND NOT EXISTS (SELECT 1 FROM acd_events f WHERE f.call_id = calls.id AND f.type = 'acd.transfer.failed' AND f.seq > t.seq))
+    OR EXISTS (SELECT 1 FROM acd_events t WHERE t.call_id = calls.id AND t.type = 'acd.transfer.answered')
     THEN 'transferred'
   WHEN EXISTS (SELECT 1 FROM acd_events a WHERE a.call_id = calls.id AND a.type IN ('acd.offer.answered', 'acd.adopted') AND ${NOT_CALLBACK('a')})
     THEN 'answered'

@@ -17,7 +17,7 @@ const FAILED_END_REASONS = new Set(['error', 'fallback', 'lost']);
 /**
  * How an ended call turned out, first rule that holds (null while the call is active):
  * 1. transferred: handed to an outside number that answered (a flow's transfer node, or an agent's
- *    blind transfer to a number that did not fail), even after an agent talked;
+ *    blind transfer to a number that answered: acd.transfer.answered), even after an agent talked;
  * 2. answered: an agent talked to the caller (a callback conversation does not count: see 3);
  * 3. otherwise the last way the caller left a queue: abandoned, callback (withdrawn to be called
  *    back), timeout, full, noAgents, or ivr (left with a menu key); still waiting when the call
@@ -39,13 +39,9 @@ export function decideOutcome(call: Pick<CallHead, 'status' | 'endReason'>, even
   return call.endReason !== null && FAILED_END_REASONS.has(call.endReason) ? 'failed' : 'ivr';
 }
 
+// The number answered (acd.transfer.answered): ringing out or failing is not a transfer.
 function transferredOut(acd: readonly AcdFact[]): boolean {
-  return acd.some(
-    (t) =>
-      t.type === 'acd.transferred' &&
-      typeof (t.data.to as { number?: unknown } | undefined)?.number === 'string' &&
-      !acd.some((f) => f.type === 'acd.transfer.failed' && f.seq > t.seq),
-  );
+  return acd.some((t) => t.type === 'acd.transfer.answered');
 }
 
 function exitOutcome(last: AcdFact, endReason: string | null): CallOutcome {

@@ -71,7 +71,8 @@ export const outcomeScenarios: OutcomeScenario[] = [
   ended('an agent who blind-transferred to a number', 'caller_hangup', journal()
     .answered(10, 'q1', 'sales', 'alice', 'o-1', 2_000)
     .acd(30_000, 'acd.transferred', 'q1', { agent: 'alice' }, { mode: 'blind', fromAgent: 'alice', to: { number: '+15145550100' }, by: 'alice' })
-    .acd(30_000, 'acd.ended', 'q1', { queue: 'sales', agent: 'alice' }, { by: 'agent', talkMs: 27_990 }), 'transferred'),
+    .acd(30_000, 'acd.ended', 'q1', { queue: 'sales', agent: 'alice' }, { by: 'agent', talkMs: 27_990 })
+    .acd(36_000, 'acd.transfer.answered', 'q1', {}, { to: { number: '+15145550100' } }), 'transferred'),
   ended('a transfer to a number that failed, then another agent', 'caller_hangup', journal()
     .answered(10, 'q1', 'sales', 'alice', 'o-1', 2_000)
     .acd(30_000, 'acd.transferred', 'q1', { agent: 'alice' }, { mode: 'blind', fromAgent: 'alice', to: { number: '+15145550100' }, by: 'alice' })
@@ -79,6 +80,10 @@ export const outcomeScenarios: OutcomeScenario[] = [
     .acd(60_000, 'acd.transfer.failed', 'q1', {}, { to: { number: '+15145550100' }, reason: 'no answer' })
     .answered(60_000, 'q1.t1', 'sales', 'bob', 'o-4', 3_000)
     .acd(90_000, 'acd.ended', 'q1.t1', { queue: 'sales', agent: 'bob' }, { by: 'caller', talkMs: 27_000 }), 'answered'),
+  ended('a transfer to a number still ringing when the caller hung up', 'caller_hangup', journal()
+    .answered(10, 'q1', 'sales', 'alice', 'o-1', 2_000)
+    .acd(30_000, 'acd.transferred', 'q1', { agent: 'alice' }, { mode: 'blind', fromAgent: 'alice', to: { number: '+15145550100' }, by: 'alice' })
+    .acd(30_000, 'acd.ended', 'q1', { queue: 'sales', agent: 'alice' }, { by: 'agent', talkMs: 27_990 }), 'answered'),
   ended('a transfer to a queue where the caller then hung up', 'caller_hangup', journal()
     .answered(10, 'q1', 'sales', 'alice', 'o-1', 2_000)
     .acd(30_000, 'acd.transferred', 'q1', { agent: 'alice' }, { mode: 'blind', fromAgent: 'alice', to: { queue: 'billing' }, by: 'alice' })
