@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearAsterisk, waitFor } from './support/asterisk.js';
@@ -73,7 +73,7 @@ describe('call recording with SIPp callers and agents', () => {
   const onCall = (id: string) => waitFor(async () => (await acd.get(`/api/v1/agents/${id}`)).body.live?.activity === 'onCall', 15_000, `${id} on the call`);
 
   it('given a queue that records all calls, when an agent talks 4 s with a caller, then a playable WAV of that length is stored with its hash, served with range requests, and only to those allowed', async () => {
-    await queue('support', { mode: 'all', retentionDays: 30 });
+    await queue('support', { mode: 'all', retentionDays: 30, consentPrompt: 'sound:beep' });
     await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 4_000 }, { support: 1 });
     await agent('ann', { user: '1001', behaviour: 'answer' }, { billing: 1 });
     const result = await caller(12_000).done;
@@ -82,6 +82,10 @@ describe('call recording with SIPp callers and agents', () => {
     const callId = await lastCallId();
     const [rec] = await settled(callId, 1);
     expect(rec).toMatchObject({ segment: 1, agentId: 'sam', status: 'complete', failure: null });
+    // The consent notice was played into the recorded bridge (a failure would be logged).
+    expect(readFileSync(acd.server.logFile, 'utf8')).not.toMatch(/consent prompt failed/);
+    const detail = (await acd.get(`/api/v1/recordings/${rec!.id}`)).body;
+    expect(Date.parse(detail.retainUntil) - Date.parse(detail.startedAt)).toBe(30 * 86_400_000);
     expect(rec!.durationSec).toBeGreaterThan(3.2);
     expect(rec!.durationSec).toBeLessThan(5);
 
