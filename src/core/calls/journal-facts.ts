@@ -4,6 +4,8 @@
 // also copies its rows into the call's journal; derivations read them from the ACD side only, so
 // nothing counts twice.
 
+import type { JournalRow } from '../stats/stats-types.js';
+
 /** One row of the call's own journal. */
 export interface CallFact {
   seq: number;
@@ -12,16 +14,8 @@ export interface CallFact {
   data: Record<string, unknown>;
 }
 
-/** One row of the ACD journal about the call. */
-export interface AcdFact {
-  seq: number;
-  at: number;
-  type: string;
-  interactionId: string | null;
-  agentId: string | null;
-  queueId: string | null;
-  data: Record<string, unknown>;
-}
+/** One row of the ACD journal about the call (the call is known, so no callId). */
+export type AcdFact = Omit<JournalRow, 'callId'>;
 
 /** The call row fields the derivations need. */
 export interface CallHead {

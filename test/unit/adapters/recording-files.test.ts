@@ -6,27 +6,8 @@ import { createRecordingFiles } from '../../../src/adapters/recordings/recording
 import { wavDurationMs } from '../../../src/adapters/recordings/wav-duration.js';
 import type { RecordingFiles } from '../../../src/ports/recording-files.js';
 import { tempDir } from '../support/helpers.js';
+import { wavBytes as wav } from '../support/wav.js';
 
-// What Asterisk writes for a bridge recording: 8000 Hz, 16-bit, mono PCM (byte rate 16000).
-function wav(audioBytes: number, dataSize: number = audioBytes): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + audioBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28); // byte rate
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataSize, 40);
-  const audio = Buffer.alloc(audioBytes);
-  for (let i = 0; i < audioBytes; i++) audio[i] = (i * 7) & 0xff;
-  return Buffer.concat([header, audio]);
-}
 
 async function* chunks(buf: Buffer, size = 1000): AsyncIterable<Uint8Array> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);

@@ -22,28 +22,10 @@ import { agent, queue } from '../core/acd/acd-fixtures.js';
 import { FakeTelephony } from '../support/fake-telephony.js';
 import { silentLogger, tempDir } from '../support/helpers.js';
 import { bearer, fakeHealth, T0 } from './support.js';
+import { wav } from '../support/wav.js';
 
 const DAY = 86_400_000;
 
-/** 8000 Hz 16-bit mono: 16000 bytes a second after the 44-byte header. */
-function wav(seconds: number): Buffer {
-  const audio = Math.round(seconds * 16000);
-  const header = Buffer.alloc(44);
-  header.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
-  header.writeUInt32LE(36 + audio, 4);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(audio, 40);
-  const body = Buffer.alloc(audio);
-  for (let i = 0; i < audio; i++) body[i] = (i * 31) & 0xff;
-  return Buffer.concat([header, body]);
-}
 
 interface ApiRecording {
   id: string;

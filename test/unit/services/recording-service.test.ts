@@ -14,28 +14,11 @@ import { createRecordingService, RecordingError, type Conversation, type Recordi
 import { queue } from '../core/acd/acd-fixtures.js';
 import { FakeTelephony } from '../support/fake-telephony.js';
 import { fakeClock, silentLogger, tempDir } from '../support/helpers.js';
+import { wav } from '../support/wav.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const DAY = 86_400_000;
 
-/** A WAV as Asterisk writes a bridge recording: 44-byte header, 8000 Hz 16-bit mono (16000 bytes a second). */
-function wav(seconds: number): Buffer {
-  const audio = Math.round(seconds * 16000);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + audio, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(audio, 40);
-  return Buffer.concat([header, Buffer.alloc(audio, 0x55)]);
-}
 const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
 
 interface JournalRow { callId: string; at: number; type: string; data: Record<string, unknown> }
