@@ -1,4 +1,5 @@
-import { agentMetrics, agentsMetrics, type AgentActivity, type AgentMetrics } from '../core/stats/agent-metrics.js';
+import { agentMetrics, agentsMetrics, OPEN_TALK_CAP_MS, type AgentActivity, type AgentMetrics } from '../core/stats/agent-metrics.js';
+import { agentTimeline as buildAgentTimeline, type TimelineEntry } from '../core/stats/agent-timeline.js';
 import { bucketsOf, startOfDay } from '../core/stats/buckets.js';
 import { queueMetrics, queueMetricsByQueue, type QueueMetricParams, type QueueMetrics } from '../core/stats/queue-metrics.js';
 import type { QueueFact } from '../core/stats/queue-fact.js';
@@ -59,6 +60,8 @@ const NO_ACTIVITY = (): AgentActivity => ({ spans: [], visits: [], misses: [] })
 
 // Historical stats computed at query time from the projection of the journal (core does the
 // math), and the "today so far" counters the live stream pushes.
+const TIMELINE_MAX_MS = 7 * 86_400_000;
+
 export function createStatsService(deps: StatsServiceDeps) {
   const { store, now } = deps;
   const slMsOf = (q: StatsQuery) => {
@@ -135,7 +138,19 @@ export function createStatsService(deps: StatsServiceDeps) {
     });
   }
 
-  return { queueStats, allQueueStats, agentStats, allAgentStats, today };
+  /** What the agent did in [from, to): status spans, conversations with wrap-up, missed offers. At most 7 days. */
+  function agentTimeline(agentId: string, from: number, to: number): TimelineEntry[] {
+    if (!(to > from)) throw new StatsError('invalid_query', "'to' must be after 'from'");
+    if (to - from > TIMELINE_MAX_MS) throw new StatsError('invalid_query', 'a timeline covers at most 7 days');
+    store.catchUp();
+    const activity = store.agentActivity({ from, to, agentId }).get(agentId);
+    if (!activity && !deps.agents().some((a) => a.id === agentId)) throw new StatsError('agent_not_found', `agent '${agentId}' not found`);
+    // Conversations are found by when the caller entered the queue, up to the longest a talk is believed.
+    const visits = store.visits({ from: from - OPEN_TALK_CAP_MS, to }).filter((v) => v.agentId === agentId);
+    return buildAgentTimeline(agentId, { spans: activity?.spans ?? [], visits, misses: activity?.misses ?? [] }, from, to, now());
+  }
+
+  return { queueStats, allQueueStats, agentStats, allAgentStats, today, agentTimeline };
 }
 
 export type StatsService = ReturnType<typeof createStatsService>;

@@ -188,6 +188,14 @@ describe('call logs and stats for a scripted set of real calls', () => {
     expect(ann.talkSec).toBeLessThan(3);
     expect(bill.talkSec).toBeGreaterThan(1);
     expect(bill.talkSec).toBeLessThan(3);
+
+    // Their timelines: ann's one conversation ended in the transfer; nora missed the offer and was paused for it.
+    const timeline = async (id: string) => (await acd.get(`/api/v1/agents/${id}/timeline?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).body.entries as { kind: string; callId?: string; transferredOut?: boolean; reason?: string }[];
+    expect((await timeline('ann')).filter((e) => e.kind === 'conversation')).toEqual([expect.objectContaining({ callId: calls.transfer, transferredOut: true })]);
+    const nora = await timeline('nora');
+    expect(nora.map((e) => e.kind)).toEqual(expect.arrayContaining(['missed', 'status']));
+    expect(nora.find((e) => e.kind === 'status' && e.reason === 'no-answer')).toBeTruthy();
+    expect((await timeline('sam')).filter((e) => e.kind === 'conversation')).toHaveLength(3);
   });
 
   it('given the same calls, when the call log is filtered and exported, then each call has the right outcome, queue and agents', async () => {

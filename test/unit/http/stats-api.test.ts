@@ -110,6 +110,20 @@ describe('stats API', () => {
     expect(res.json().message).toContain(message);
   });
 
+  it("given the worked example, when alice's timeline is asked, then her spans, conversations and misses come in order; an agent key sees only its own; 8 days is a 400", async () => {
+    const res = await get(`/api/v1/agents/alice/timeline?from=${new Date(RANGE.from).toISOString()}&to=${new Date(RANGE.to).toISOString()}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const entries = res.json().entries as { kind: string; start: string }[];
+    expect(entries.filter((e) => e.kind === 'conversation')).toHaveLength(5);
+    expect(entries.some((e) => e.kind === 'status')).toBe(true);
+    expect(entries.map((e) => e.start)).toEqual([...entries.map((e) => e.start)].sort());
+    const aliceKey = keys.create('alice desk', 'agent', RANGE.from, 'alice').key;
+    expect((await get(`/api/v1/agents/bob/timeline?from=${new Date(RANGE.from).toISOString()}&to=${new Date(RANGE.to).toISOString()}`, aliceKey)).statusCode).toBe(403);
+    const long = await get(`/api/v1/agents/alice/timeline?from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z`);
+    expect(long.statusCode).toBe(400);
+    expect(long.json().message).toContain('at most 7 days');
+  });
+
   it('given an unknown queue or agent, then 404', async () => {
     expect((await get(`/api/v1/queues/nowhere/stats?${range}`)).json()).toMatchObject({ code: 'not_found', message: "queue 'nowhere' not found" });
     expect((await get(`/api/v1/agents/zoe/stats?${range}`)).statusCode).toBe(404);

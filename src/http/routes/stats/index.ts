@@ -10,10 +10,10 @@ import { bearerSecurity } from '../../plugins/auth.js';
 import { ApiError } from '../../plugins/error-handler.js';
 import { errorResponses, ErrorSchema } from '../../schemas.js';
 import { assertActsFor } from '../agents/access.js';
-import { AgentStatsSchema, AllAgentStatsSchema, AllQueueStatsSchema, QueueStatsSchema, StatsIdParams, StatsQuerySchema } from './schemas.js';
+import { AgentStatsSchema, AllAgentStatsSchema, AllQueueStatsSchema, QueueStatsSchema, StatsIdParams, StatsQuerySchema, TimelineQuerySchema, TimelineSchema } from './schemas.js';
 
 export interface StatsRoutesDeps {
-  stats: Pick<StatsService, 'queueStats' | 'allQueueStats' | 'agentStats' | 'allAgentStats'>;
+  stats: Pick<StatsService, 'queueStats' | 'allQueueStats' | 'agentStats' | 'allAgentStats' | 'agentTimeline'>;
 }
 
 const STATUS = { invalid_query: 400, queue_not_found: 404, agent_not_found: 404 } as const;
@@ -99,6 +99,33 @@ export const statsRoutes = ({ stats }: StatsRoutesDeps): FastifyPluginAsyncTypeb
       const q = toQuery(request.query);
       const r = run(() => stats.agentStats(request.params.id, q));
       return { agentId: r.agentId, ...echo(q), ...out(r, q.tz) };
+    },
+  );
+
+  app.get(
+    '/agents/:id/timeline',
+    {
+      config: { role: 'agent' },
+      schema: {
+        tags: ['stats'],
+        summary: "An agent's timeline from the journal: status spans, conversations with wrap-up, missed offers (an agent key: its own only)",
+        security: bearerSecurity,
+        params: StatsIdParams,
+        querystring: TimelineQuerySchema,
+        response: { 200: TimelineSchema, ...errors },
+      },
+    },
+    async (request) => {
+      assertActsFor(request, request.params.id);
+      const from = Date.parse(request.query.from);
+      const to = Date.parse(request.query.to);
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      const entries = run(() => stats.agentTimeline(request.params.id, from, to)).map((e) => {
+        if (e.kind === 'missed') return { ...e, start: iso(e.start)! };
+        if (e.kind === 'status') return { ...e, start: iso(e.start)!, end: iso(e.end) };
+        return { ...e, start: iso(e.start)!, end: iso(e.end), wrapUpEnd: iso(e.wrapUpEnd) };
+      });
+      return { agentId: request.params.id, from: iso(from)!, to: iso(to)!, entries };
     },
   );
 

@@ -107,3 +107,33 @@ export const AllAgentStatsSchema = Type.Object({
 });
 
 export const StatsIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+
+export const TimelineQuerySchema = Type.Object(
+  { from: Time, to: Type.String({ format: 'date-time', description: 'At most 7 days after from' }) },
+  { additionalProperties: false },
+);
+
+export const TimelineSchema = Type.Object({
+  agentId: Type.String(),
+  from: Time,
+  to: Time,
+  entries: Type.Array(
+    Type.Object({
+      kind: Type.String({ description: 'status (available or paused with a reason; logged out is the gaps), conversation, missed' }),
+      start: Time,
+      end: Type.Optional(Nullable(Time)),
+      status: Type.Optional(Type.String()),
+      reason: Type.Optional(Nullable(Type.String())),
+      productive: Type.Optional(Type.Boolean()),
+      wrapUpEnd: Type.Optional(Nullable(Time)),
+      interactionId: Type.Optional(Nullable(Type.String())),
+      callId: Type.Optional(Nullable(Type.String())),
+      queueId: Type.Optional(Nullable(Type.String())),
+      channel: Type.Optional(Type.String()),
+      transferredOut: Type.Optional(Type.Boolean()),
+    }),
+    { description: 'In start order; entries overlap (a conversation inside an available span)' },
+  ),
+});
