@@ -218,8 +218,11 @@ export function createRecordingService(deps: RecordingServiceDeps) {
         telephony.deleteStoredRecording(id).catch((err: unknown) => log.warn({ err, recordingId: id }, 'recording: could not delete the spool copy'));
       } catch (err) {
         const code = (err as { code?: string }).code;
+        // Asterisk accepts a bridge recording it cannot write (a read-only or full spool) and
+        // reports no failure: the only sign is that it never stores a file.
+        if (code === 'channel_gone') fail(id, 'Asterisk stored no file for it (can it write its recording directory?)', 'asterisk');
         // Asterisk keeps its copy when ours cannot be written (disk full): an admin can recover it.
-        fail(id, `could not store the file: ${(err as Error).message}`, code === 'ENOSPC' ? 'disk_full' : 'store');
+        else fail(id, `could not store the file: ${(err as Error).message}`, code === 'ENOSPC' ? 'disk_full' : 'store');
       }
     })().finally(() => finishing.delete(id));
     finishing.set(id, done);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearAsterisk, waitFor } from './support/asterisk.js';
@@ -12,6 +12,9 @@ import type { AgentOptions } from './support/sipp-agent.js';
 // caller streams audio (PCMA) for the whole call so the recording has media throughout.
 
 const FLOWS = resolve(import.meta.dirname, 'flows-acd');
+/** Where Asterisk writes recordings: in the sandbox chroot (scripts/asterisk.sh), or a native install's. */
+const CHROOT = process.env.SWITCHBOARD_ASTERISK_ROOT ?? '/var/lib/switchboard/asterisk-root';
+const SPOOL = existsSync(`${CHROOT}/var/spool/asterisk/recording`) ? `${CHROOT}/var/spool/asterisk/recording` : '/var/spool/asterisk/recording';
 
 interface Recording {
   id: string;
@@ -184,6 +187,27 @@ describe('call recording with SIPp callers and agents', () => {
     expect((await acd.get(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
     const types = ((await acd.get(`/api/v1/calls/${callId}`)).body.events as { type: string }[]).map((e) => e.type);
     expect(types).toContain('recording.segment.failed');
+  });
+
+  it('given Asterisk cannot write recordings (its spool directory read-only), when a recorded call is answered, then the conversation goes on and the failure is on record', async () => {
+    await queue('support', { mode: 'all' });
+    const sam = await agent('sam', { user: '1002', behaviour: 'answer', holdMs: 2_000 }, { support: 1 });
+    const mode = statSync(SPOOL).mode & 0o777;
+    chmodSync(SPOOL, 0o555);
+    try {
+      const result = await caller(8_000).done;
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      chmodSync(SPOOL, mode);
+    }
+    expect(sam.calls()[0]?.end).toBe('agent');
+    const callId = await lastCallId();
+    const [rec] = await settled(callId, 1);
+    expect(rec).toMatchObject({ status: 'failed', audioUrl: null });
+    expect((await acd.get(`/api/v1/calls/${callId}`)).body.call).toMatchObject({ status: 'ended', endReason: 'flow_hangup' });
+    const metrics = await (await download('/metrics')).text();
+    expect(metrics).toMatch(/switchboard_recordings_failed_total\{reason="asterisk"\} 1/);
+    expect(rec!.failure).toMatch(/Asterisk stored no file/);
   });
 
   it('given a recorded conversation, when the server is killed and restarted mid-call, then the recording goes on and is stored whole when the call ends', async () => {

@@ -212,9 +212,9 @@ describe('recording service', () => {
       service.conversationEnded('br-1');
       await service.idle();
       expect(telephony.callsOf('storedRecording')).toHaveLength(10);
-      expect(only()).toMatchObject({ status: 'failed', failure: `could not store the file: no stored recording '${id}'`, file: null });
+      expect(only()).toMatchObject({ status: 'failed', failure: 'Asterisk stored no file for it (can it write its recording directory?)', file: null });
       expect(types()).toEqual(['recording.segment.started', 'recording.segment.failed']);
-      expect(metrics.failed).toEqual(['store']);
+      expect(metrics.failed).toEqual(['asterisk']);
     });
 
     it('given ARI is unavailable when fetching, when it ends, then the segment fails at once (no retry) with the reason', async () => {
@@ -505,7 +505,7 @@ describe('recording service', () => {
       await service.idle();
       expect(telephony.callsOf('stopRecording')).toEqual([['rec-orphan'], ['rec-lost']]);
       expect(store.get('rec-orphan')).toMatchObject({ status: 'complete', durationMs: 2_000, endedAt: T0 });
-      expect(store.get('rec-lost')).toMatchObject({ status: 'failed', failure: "could not store the file: no stored recording 'rec-lost'" });
+      expect(store.get('rec-lost')).toMatchObject({ status: 'failed', failure: 'Asterisk stored no file for it (can it write its recording directory?)' });
     });
   });
 
