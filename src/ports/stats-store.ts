@@ -12,6 +12,8 @@ export interface StatsStore {
   apply(row: JournalRow): void;
   /** Folds journal rows the projection has not seen yet (all of them when it is empty). */
   catchUp(): { applied: number };
+  /** The last journal seq folded in: the projection changes only when this does. */
+  version(): number;
   /** Drops the projection and folds the whole journal again. */
   rebuild(): { rows: number };
   /** Visits that entered a queue (or this queue) in [from, to). */

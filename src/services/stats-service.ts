@@ -74,6 +74,20 @@ export function createStatsService(deps: StatsServiceDeps) {
     store.catchUp();
     return result.buckets;
   };
+  // Same question, same projection, same second: the same answer. Wallboards polling the same
+  // figures together then cost one computation, not one each (each takes the event loop that
+  // also routes calls: bench/RESULTS.md "Stats API under call load").
+  const answers = new Map<string, unknown>();
+  const ANSWERS_KEPT = 64;
+  function remembered<T>(name: string, args: unknown, compute: () => T): T {
+    store.catchUp();
+    const key = JSON.stringify([name, args, store.version(), Math.floor(now() / 1000), deps.queues().map((c) => [c.id, c.serviceLevelSec])]);
+    if (answers.has(key)) return answers.get(key) as T;
+    const value = compute();
+    if (answers.size >= ANSWERS_KEPT) answers.delete(answers.keys().next().value!);
+    answers.set(key, value);
+    return value;
+  }
   const params = (q: StatsQuery): QueueMetricParams => ({ slMs: slMsOf(q), shortAbandonMs: q.shortAbandonSec * 1000, slVariant: q.slVariant, now: now() });
 
   /** Whole 15-minute slots inside one bucket come as rollups, the rest visit by visit (rollup-plan.ts). */
@@ -150,7 +164,14 @@ export function createStatsService(deps: StatsServiceDeps) {
     return buildAgentTimeline(agentId, { spans: activity?.spans ?? [], visits, misses: activity?.misses ?? [] }, from, to, now());
   }
 
-  return { queueStats, allQueueStats, agentStats, allAgentStats, today, agentTimeline };
+  return {
+    queueStats: (queueId: string, q: StatsQuery) => remembered('queue', [queueId, q], () => queueStats(queueId, q)),
+    allQueueStats: (q: StatsQuery) => remembered('queues', q, () => allQueueStats(q)),
+    agentStats: (agentId: string, q: StatsQuery) => remembered('agent', [agentId, q], () => agentStats(agentId, q)),
+    allAgentStats: (q: StatsQuery) => remembered('agents', q, () => allAgentStats(q)),
+    today,
+    agentTimeline,
+  };
 }
 
 export type StatsService = ReturnType<typeof createStatsService>;

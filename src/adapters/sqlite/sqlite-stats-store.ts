@@ -233,6 +233,7 @@ export function createSqliteStatsStore(db: Db, options: SqliteStatsStoreOptions 
       stale = false;
       return { applied };
     },
+    version: () => lastSeq(),
     rebuild: db.transaction(() => {
       clear();
       return { rows: replayAll() };

@@ -170,6 +170,20 @@ describe('stats service over a journal the ACD wrote', () => {
     expect(service().today('support')[0]!.since).toBe(Date.parse('2026-11-23T00:00:00-05:00'));
   });
 
+  it('given the same query twice in the same second with no new journal row, then the answer is computed once; a new row or a new second recomputes it', async () => {
+    await playDay();
+    const stats = service();
+    const first = stats.queueStats('support', query());
+    expect(stats.queueStats('support', query())).toBe(first);
+    expect(stats.queueStats('support', query({ shortAbandonSec: 3 }))).not.toBe(first);
+    await enter('ch-4');
+    const afterRow = stats.queueStats('support', query());
+    expect(afterRow).not.toBe(first);
+    expect(afterRow.summary.offered).toBe(first.summary.offered + 1);
+    clock.advance(1000);
+    expect(stats.queueStats('support', query())).not.toBe(afterRow);
+  });
+
   it('given a bad range, an unknown queue or agent, then the service refuses with a code', () => {
     const stats = service();
     expect(() => stats.queueStats('support', query({ to: start }))).toThrow(StatsError);
