@@ -362,4 +362,99 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX stats_visits_handle_covering ON stats_visits (handle_end, agent_id, answered_at, ended_at, wrap_start, wrap_end, wrap_final) WHERE agent_id IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'contacts with identifiers and an audited merge; conversations with an append-only event journal',
+    sql: `
+      -- A contact merged away keeps its row and points at the survivor (merged_into), so ids held
+      -- elsewhere (a widget session, an old link) still find the history.
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        merged_into TEXT REFERENCES contacts (id),
+        merged_at INTEGER,
+        CHECK (merged_into IS NULL OR merged_into <> id)
+      );
+
+      -- value is normalized (E.164, lowercased email, ...). A trusted identifier belongs to one
+      -- contact at most: that is what auto-linking relies on. Untrusted ones (typed into a chat
+      -- form) may sit on several contacts and only ever suggest a merge.
+      CREATE TABLE contact_identifiers (
+        id INTEGER PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts (id),
+        kind TEXT NOT NULL CHECK (kind IN ('phone', 'email', 'chat', 'external')),
+        value TEXT NOT NULL CHECK (length(value) > 0),
+        trusted INTEGER NOT NULL CHECK (trusted IN (0, 1)),
+        source TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        UNIQUE (contact_id, kind, value)
+      );
+      CREATE UNIQUE INDEX contact_identifiers_trusted ON contact_identifiers (kind, value) WHERE trusted = 1;
+      CREATE INDEX contact_identifiers_value ON contact_identifiers (kind, value);
+
+      -- Who merged which contact into which, why, and what moved (identifiers, conversation ids).
+      CREATE TABLE contact_merges (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        survivor_id TEXT NOT NULL,
+        merged_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX contact_merges_survivor ON contact_merges (survivor_id, seq);
+      CREATE INDEX contact_merges_merged ON contact_merges (merged_id, seq);
+      CREATE TRIGGER contact_merges_no_update BEFORE UPDATE ON contact_merges
+        BEGIN SELECT RAISE(ABORT, 'contact_merges is append-only'); END;
+      CREATE TRIGGER contact_merges_no_delete BEFORE DELETE ON contact_merges
+        BEGIN SELECT RAISE(ABORT, 'contact_merges is append-only'); END;
+
+      -- Every call, chat, email thread and callback. contact_id is null only for a withheld caller.
+      -- call_id has no foreign key: a callback conversation exists before its call does.
+      -- last_seq is the journal's counter, bumped by the statement that reserves the next seq.
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        contact_id TEXT REFERENCES contacts (id),
+        channel TEXT NOT NULL CHECK (channel IN ('voice', 'chat', 'email', 'callback')),
+        status TEXT NOT NULL CHECK (status IN ('open', 'waiting', 'assigned', 'closed')),
+        subject TEXT NOT NULL DEFAULT '',
+        queue_id TEXT,
+        agent_id TEXT,
+        call_id TEXT,
+        refs TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        last_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX conversations_contact ON conversations (contact_id, created_at);
+      CREATE INDEX conversations_call ON conversations (call_id) WHERE call_id IS NOT NULL;
+      CREATE INDEX conversations_open ON conversations (status, updated_at) WHERE status <> 'closed';
+
+      -- The conversation's append-only journal: chat messages, emails (data points at the stored
+      -- message), status changes, transfers. seq counts per conversation from 1 with no gaps; the
+      -- chat protocol acks it and a reconnect replays after it. client_msg_id makes a retried send
+      -- land once (NULLs never collide in a UNIQUE).
+      CREATE TABLE conversation_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        author_kind TEXT NOT NULL CHECK (author_kind IN ('customer', 'agent', 'system')),
+        author_id TEXT,
+        client_msg_id TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (conversation_id, seq),
+        UNIQUE (conversation_id, client_msg_id)
+      );
+      CREATE INDEX conversation_events_type_at ON conversation_events (type, at);
+      CREATE TRIGGER conversation_events_no_update BEFORE UPDATE ON conversation_events
+        BEGIN SELECT RAISE(ABORT, 'conversation_events is append-only'); END;
+      CREATE TRIGGER conversation_events_no_delete BEFORE DELETE ON conversation_events
+        BEGIN SELECT RAISE(ABORT, 'conversation_events is append-only'); END;
+    `,
+  },
 ];
