@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CountryCode } from 'libphonenumber-js';
 import pino from 'pino';
 import { createAriDownload, createAriHttp } from './adapters/ari/ari-http.js';
 import { startAriEventSocket } from './adapters/ari/ari-event-socket.js';
@@ -19,6 +20,7 @@ import { createSqliteCallStore } from './adapters/sqlite/sqlite-call-store.js';
 import { createSqliteRecordingStore } from './adapters/sqlite/sqlite-recording-store.js';
 import { createSqliteSoftphoneStore } from './adapters/sqlite/sqlite-softphone-store.js';
 import { createSqliteStatsStore } from './adapters/sqlite/sqlite-stats-store.js';
+import { createSqliteContactStore } from './adapters/sqlite/sqlite-contact-store.js';
 import { createRecordingFiles } from './adapters/recordings/recording-files.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { createAcdEngine } from './core/acd/acd-engine.js';
@@ -32,6 +34,7 @@ import { createTodayFeed } from './services/queue-today-feed.js';
 import { createRecordingService } from './services/recording-service.js';
 import { createSoftphoneService } from './services/softphone-service.js';
 import { createStatsService } from './services/stats-service.js';
+import { createContactService } from './services/contact-service.js';
 import { VERSION } from './version.js';
 
 // The composition root: config → adapters → services → HTTP → listen. Nothing else wires
@@ -99,6 +102,18 @@ async function main() {
     queues: () => acd.snapshots(),
     agents: () => acd.agents(),
   });
+  // One contact per trusted caller number (the trunk's caller id), so the contact's timeline shows
+  // every call from it. A failure here must never stop a call from starting.
+  const region = config.defaultPhoneRegion as CountryCode; // checked by loadConfig
+  const contacts = createContactService({ store: createSqliteContactStore(db, { defaultRegion: region }), defaultRegion: region, now });
+  const linkCaller = (call: { direction: string; callerNumber: string; startedAt: number }) => {
+    if (call.direction !== 'inbound') return;
+    try {
+      contacts.linkCaller(call.callerNumber, call.startedAt);
+    } catch (err) {
+      logger.warn({ err }, 'contacts: could not link the caller');
+    }
+  };
   const countOffer = (type: string, data: Record<string, unknown>) => {
     if (type === 'acd.offer.answered') metrics.acdOffer('answered');
     else if (type === 'acd.offer.missed' || type === 'acd.offer.cancelled') metrics.acdOffer(data.reason as OfferResult);
@@ -135,6 +150,7 @@ async function main() {
     store: { ...calls, startCall: (call) => {
       calls.startCall(call);
       metrics.callStarted(call.direction);
+      linkCaller(call);
     } },
     flows,
     http: createFetchHttpClient(),
@@ -192,6 +208,7 @@ async function main() {
     softphones,
     recordings: { service: recordings, store: recordingStore, files: recordingFiles },
     stats,
+    contacts,
     health: { ariConnected: socket.connected, dbOk: () => databaseOk(db), activeCalls: calls_.activeCount, version: VERSION, startedAt, now },
   });
   await app.listen({ host: config.host, port: config.port });

@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object(
       description: 'Dialplan context a call continues to when Switchboard cannot handle it',
     }),
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 10000 }),
+    defaultPhoneRegion: Type.String({
+      default: 'US',
+      pattern: '^[A-Z]{2}$',
+      description: 'ISO country of the trunk: caller numbers without a + are read as national numbers of this country (contacts are keyed by E.164)',
+    }),
     statsTimeZone: Type.String({
       default: 'UTC',
       minLength: 1,

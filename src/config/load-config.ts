@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import { ConfigSchema, type Config } from './config-schema.js';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { isTimeZone } from '../core/stats/buckets.js';
 
 export class ConfigError extends Error {
@@ -55,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const tz = (withDefaults as { statsTimeZone?: unknown }).statsTimeZone;
   if (typeof tz === 'string' && !seen.has('statsTimeZone') && !isTimeZone(tz)) problems.push(`statsTimeZone (${envName('statsTimeZone')}): unknown time zone '${tz}' (an IANA name such as Europe/Paris)`);
+  const region = (withDefaults as { defaultPhoneRegion?: unknown }).defaultPhoneRegion;
+  if (typeof region === 'string' && !seen.has('defaultPhoneRegion') && !isSupportedCountry(region)) problems.push(`defaultPhoneRegion (${envName('defaultPhoneRegion')}): '${region}' is not a country with phone numbers (ISO 3166 alpha-2, e.g. FR)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return withDefaults as Config;
 }

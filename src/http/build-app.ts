@@ -24,6 +24,7 @@ import { pauseReasonRoutes } from './routes/pause-reasons/index.js';
 import { queueRoutes } from './routes/queues/index.js';
 import { erlangCRoutes } from './routes/erlang-c/index.js';
 import { metricsRoutes } from './routes/metrics/index.js';
+import { contactRoutes, type ContactRoutesService } from './routes/contacts/index.js';
 import { statsRoutes, type StatsRoutesDeps } from './routes/stats/index.js';
 import { recordingRoutes, type RecordingDeps } from './routes/recordings/index.js';
 import { skillRoutes } from './routes/skills/index.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   recordings?: RecordingDeps;
   /** Historical and today's queue and agent statistics; without it the stats routes are absent. */
   stats?: StatsRoutesDeps['stats'];
+  /** Contacts and their timeline across calls and conversations; without it /contacts is absent. */
+  contacts?: ContactRoutesService;
   /** Behind GET /metrics (Prometheus); without it the route is absent. */
   metrics?: Pick<Metrics, 'contentType' | 'render'>;
 }
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.recordings) await app.register(recordingRoutes(deps.recordings), { prefix: '/api/v1' });
   await app.register(erlangCRoutes, { prefix: '/api/v1' });
   if (deps.stats) await app.register(statsRoutes({ stats: deps.stats }), { prefix: '/api/v1' });
+  if (deps.contacts) await app.register(contactRoutes(deps.contacts), { prefix: '/api/v1' });
   if (deps.metrics) await app.register(metricsRoutes({ metrics: deps.metrics }));
   return app;
 }

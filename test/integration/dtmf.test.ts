@@ -96,7 +96,7 @@ describe('DTMF from a caller through the real Asterisk', () => {
     expect(digits).toEqual(['5', '5', '5', '0']);
     for (const d of delaysMs) expect(d).toBeLessThan(500);
     // Only this test's caller: the Asterisk is shared (others' ARI experiments may have channels up).
-    const ours = (await channels()).filter((c) => (c as { caller?: { number?: string } }).caller?.number === '+15550100');
+    const ours = (await channels()).filter((c) => (c as { caller?: { number?: string } }).caller?.number === '+15145550100');
     expect(ours).toEqual([]);
   });
 });

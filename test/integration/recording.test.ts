@@ -119,6 +119,12 @@ describe('call recording with SIPp callers and agents', () => {
     expect(((await (await download('/api/v1/recordings', {}, annKey)).json()) as { total: number }).total).toBe(0);
     expect((await download('/api/v1/recordings/..%2F..%2Fswitchboard.db/audio')).status).toBe(404);
     expect((await download('/api/v1/recordings/nope/audio')).status).toBe(404);
+
+    // The caller (+15145550100 from the trunk: caller-dtmf's) became a contact whose timeline has this call and its recording.
+    const match = (await acd.get('/api/v1/contacts?identifier=%2B15145550100')).body;
+    expect(match.items).toEqual([expect.objectContaining({ trusted: true })]);
+    const contactTimeline = (await acd.get(`/api/v1/contacts/${match.items[0].contactId}/timeline`)).body;
+    expect(contactTimeline.entries).toEqual([expect.objectContaining({ kind: 'call', call: expect.objectContaining({ id: callId, recordings: 1 }) })]);
   });
 
   it('given a recorded conversation, when the agent pauses the recording for 3 s and resumes, then the file leaves those 3 s out and the pause is journaled with who and why', async () => {

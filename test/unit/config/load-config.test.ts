@@ -45,8 +45,14 @@ describe('loadConfig', () => {
       entryFlow: 'main',
       fallbackContext: 'switchboard-fallback',
       shutdownGraceMs: 10000,
+      defaultPhoneRegion: 'US',
       statsTimeZone: 'UTC',
     });
+  });
+
+  it('given a phone region that is no country, when loaded, then it is refused with the variable named', () => {
+    expect(loadConfig({ SWITCHBOARD_DEFAULT_PHONE_REGION: 'FR' }).defaultPhoneRegion).toBe('FR');
+    expect(() => loadConfig({ SWITCHBOARD_DEFAULT_PHONE_REGION: 'ZZ' })).toThrow(/SWITCHBOARD_DEFAULT_PHONE_REGION.*'ZZ' is not a country/);
   });
 
   it('given a stats time zone that is not an IANA name, when loaded, then it is refused with the variable named', () => {
