@@ -457,4 +457,47 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         BEGIN SELECT RAISE(ABORT, 'conversation_events is append-only'); END;
     `,
   },
+  {
+    version: 8,
+    name: 'chat on the conversation journal: idempotency per author, message bodies, read marks per participant',
+    sql: `
+      -- Migration 7 made client_msg_id unique per conversation; the chat protocol makes it unique per
+      -- (conversation, author), as two senders pick their ids independently. SQLite cannot drop a
+      -- table constraint, so the journal is rebuilt with the same rows. body holds a chat message's
+      -- text (data stays the kind-specific details). DROP TABLE fires no triggers, so the append-only
+      -- triggers do not stop it; they are created again on the new table.
+      CREATE TABLE conversation_events_v8 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        author_kind TEXT NOT NULL CHECK (author_kind IN ('customer', 'agent', 'system')),
+        author_id TEXT,
+        client_msg_id TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        body TEXT,
+        UNIQUE (conversation_id, seq),
+        UNIQUE (conversation_id, author_kind, author_id, client_msg_id)
+      );
+      INSERT INTO conversation_events_v8 (id, conversation_id, seq, at, type, author_kind, author_id, client_msg_id, data)
+        SELECT id, conversation_id, seq, at, type, author_kind, author_id, client_msg_id, data FROM conversation_events;
+      DROP TABLE conversation_events;
+      ALTER TABLE conversation_events_v8 RENAME TO conversation_events;
+      CREATE INDEX conversation_events_type_at ON conversation_events (type, at);
+      CREATE TRIGGER conversation_events_no_update BEFORE UPDATE ON conversation_events
+        BEGIN SELECT RAISE(ABORT, 'conversation_events is append-only'); END;
+      CREATE TRIGGER conversation_events_no_delete BEFORE DELETE ON conversation_events
+        BEGIN SELECT RAISE(ABORT, 'conversation_events is append-only'); END;
+
+      -- How far each participant has read, one row per (conversation, participant); only ever raised.
+      CREATE TABLE conversation_read_marks (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        participant_role TEXT NOT NULL CHECK (participant_role IN ('customer', 'agent', 'system')),
+        participant_id TEXT NOT NULL,
+        up_to_seq INTEGER NOT NULL CHECK (up_to_seq >= 0),
+        PRIMARY KEY (conversation_id, participant_role, participant_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

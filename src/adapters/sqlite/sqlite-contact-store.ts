@@ -27,7 +27,8 @@ const toConversation = (r: ConversationRow): Conversation => ({
 });
 const toEvent = (r: EventRow): ConversationEventRow => ({
   conversationId: r.conversation_id, seq: r.seq, at: r.at, type: r.type, author: { kind: r.author_kind, id: r.author_id }, clientMsgId: r.client_msg_id,
-  data: JSON.parse(r.data) as Record<string, unknown>,
+  // A chat message written by the chat store has null data.
+  data: (JSON.parse(r.data) as Record<string, unknown> | null) ?? {},
 });
 const toMerge = (r: MergeRow): ContactMergeEntry => ({
   seq: r.seq, at: r.at, survivorId: r.survivor_id, mergedId: r.merged_id, actor: r.actor, reason: r.reason, data: JSON.parse(r.data) as Record<string, unknown>,
@@ -76,7 +77,8 @@ export function createSqliteContactStore(db: Db, options: SqliteContactStoreOpti
   const reserveSeq = db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq');
   const insertEvent = db.prepare(`INSERT INTO conversation_events (conversation_id, seq, at, type, author_kind, author_id, client_msg_id, data)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const eventByClientId = db.prepare('SELECT * FROM conversation_events WHERE conversation_id = ? AND client_msg_id = ?');
+  // A client message id is unique per author (migration 8): two participants may use the same one.
+  const eventByClientId = db.prepare('SELECT * FROM conversation_events WHERE conversation_id = ? AND client_msg_id = ? AND author_kind = ? AND author_id IS ?');
   const eventBySeq = db.prepare('SELECT * FROM conversation_events WHERE conversation_id = ? AND seq = ?');
   const eventsAfter = db.prepare('SELECT * FROM conversation_events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
@@ -178,7 +180,7 @@ export function createSqliteContactStore(db: Db, options: SqliteContactStoreOpti
     // processes on one file) never get the same one, and a failed insert rolls the counter back.
     appendEvent: db.transaction((conversationId: string, e: Parameters<ContactStore['appendEvent']>[1]) => {
       if (e.clientMsgId !== undefined) {
-        const first = eventByClientId.get(conversationId, e.clientMsgId) as EventRow | undefined;
+        const first = eventByClientId.get(conversationId, e.clientMsgId, e.author.kind, e.author.id) as EventRow | undefined;
         if (first) return { event: toEvent(first), duplicate: true };
       }
       const reserved = reserveSeq.get(conversationId) as { last_seq: number } | undefined;
