@@ -1,7 +1,7 @@
 // Received HTML is hostile until proven otherwise (scripts, tracking pixels, CSS that hides text,
-// javascript: links). The right tool is a maintained allow-list sanitizer such as `sanitize-html`,
-// which keeps formatting; it is not a dependency yet, so this is the conservative fallback: turn the
-// HTML into plain text. Structure survives as line breaks and list dashes, links survive as
+// javascript: links). The formatted view goes through `sanitize-html` (adapters/email/
+// sanitize-email-html.ts); this is the plain-text view, and the fallback for mail too large to
+// sanitize safely: turn the HTML into plain text. Structure survives as line breaks and list dashes, links survive as
 // "label (url)" for http, https and mailto only, everything else is dropped.
 //
 // The result is TEXT, not HTML: whoever displays it must escape it like any other text. Entities are
