@@ -91,7 +91,13 @@ async function main() {
   // The stats projection is folded in the same transaction as each ACD journal row; queries catch
   // it up first anyway, so a failed fold only costs time.
   const statsStore = createSqliteStatsStore(db, { onError: (err, seq) => logger.error({ err, seq }, 'stats: projection fold failed; it catches up at the next query') });
-  const acdState = createSqliteAcdStateStore(db, { onAppend: (row) => statsStore.apply(row) });
+  // Each journal row, in its append: the stats projection folds it, the offer counter counts it.
+  const acdState = createSqliteAcdStateStore(db, {
+    onAppend: (row) => {
+      statsStore.apply(row);
+      countOffer(row.type, row.data);
+    },
+  });
   statsStore.catchUp();
   const stats = createStatsService({ store: statsStore, queues: () => acdConfig.listQueues(), agents: () => acdConfig.listAgents(), now, timeZone: config.statsTimeZone });
   let runtime: CallRuntime | null = null;
@@ -114,9 +120,14 @@ async function main() {
       logger.warn({ err }, 'contacts: could not link the caller');
     }
   };
+  // Runs inside the journal's transaction: a counter must never cost a journal row.
   const countOffer = (type: string, data: Record<string, unknown>) => {
-    if (type === 'acd.offer.answered') metrics.acdOffer('answered');
-    else if (type === 'acd.offer.missed' || type === 'acd.offer.cancelled') metrics.acdOffer(data.reason as OfferResult);
+    try {
+      if (type === 'acd.offer.answered') metrics.acdOffer('answered');
+      else if (type === 'acd.offer.missed' || type === 'acd.offer.cancelled') metrics.acdOffer(String(data.reason) as OfferResult);
+    } catch (err) {
+      logger.warn({ err, type }, 'metrics: offer not counted');
+    }
   };
   const recordingStore = createSqliteRecordingStore(db);
   const recordingFiles = createRecordingFiles(join(config.dataDir, 'recordings'));
@@ -133,10 +144,7 @@ async function main() {
   const acd = createAcdService({
     engine: createAcdEngine(),
     configStore: acdConfig,
-    stateStore: { ...acdState, appendEvent: (row) => {
-      acdState.appendEvent(row);
-      countOffer(row.type, row.data);
-    } },
+    stateStore: acdState,
     telephony,
     calls: () => runtime!,
     callJournal: (callId, at, type, data) => calls.append(callId, at, type, data),
